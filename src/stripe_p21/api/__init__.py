@@ -1,0 +1,1 @@
+"""HTTP surfaces besides the webhook: operations endpoints and the JSON API."""

@@ -1,0 +1,171 @@
+"""`stripe-p21` command line: serve, worker, demo, db upgrade, tokens, replay, sandboxes."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+import click
+
+from stripe_p21.db.tables import TokenRole
+from stripe_p21.settings import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="stripe-p21")
+def main() -> None:
+    """Keep Epicor Prophet 21 in step with Stripe. Settings come from the environment (.env)."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Bind address (default 127.0.0.1, STRIPE_P21_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default 8000, STRIPE_P21_PORT).")
+@click.option("--workers", default=1, show_default=True, help="Server processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the HTTP service: webhooks, API, metrics (and the inline runner without Redis)."""
+    import uvicorn
+
+    settings = Settings()
+    uvicorn.run(
+        "stripe_p21.app:create_app",
+        factory=True,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an arq worker (needs STRIPE_P21_REDIS_URL); it also runs the sweeper cron."""
+    from stripe_p21.worker import build_worker
+
+    settings = Settings()
+    if settings.queue.redis_url is None:
+        raise click.UsageError("STRIPE_P21_REDIS_URL is not set: the arq worker needs Redis")
+    build_worker(settings, burst=burst).run()
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations (SQLite or PostgreSQL, from STRIPE_P21_DATABASE_URL)."""
+    from stripe_p21.db.migrate import upgrade
+
+    upgrade(Settings().db.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.group()
+def tokens() -> None:
+    """API bearer tokens."""
+
+
+@tokens.command("create")
+@click.option("--name", required=True, help="Who or what uses the token.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in TokenRole]),
+    default=TokenRole.VIEWER.value,
+    show_default=True,
+)
+def tokens_create(name: str, role: str) -> None:
+    """Create a token; it is printed once, as the last line, and only its hash is stored."""
+    from stripe_p21.auth.tokens import create_token
+
+    async def run(services: Any) -> str:
+        return await create_token(services.sessions, name=name, role=TokenRole(role))
+
+    token = _with_services(run)
+    click.echo(f"Created {role} token for {name}. Store it now; it is not shown again:", err=True)
+    click.echo(token)
+
+
+@main.command()
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["dead", "failed", "needs_review", "ignored", "processed"]),
+)
+@click.option("--type", "types", multiple=True, help="Event type, e.g. charge.succeeded.")
+@click.option("--id", "ids", multiple=True, help="Event id (repeatable).")
+def replay(statuses: tuple[str, ...], types: tuple[str, ...], ids: tuple[str, ...]) -> None:
+    """Put matching events back in line (fresh attempt budget) and enqueue them."""
+    if not (statuses or types or ids):
+        raise click.UsageError("name at least one --status, --type or --id")
+    from stripe_p21.pipeline.replay import reset_for_replay
+
+    async def run(services: Any) -> list[str]:
+        chosen = await reset_for_replay(services.sessions, ids=ids, statuses=statuses, types=types)
+        if services.settings.queue.redis_url is not None:
+            for event_id in chosen:
+                await services.enqueue_quietly(event_id)
+        return chosen
+
+    chosen = _with_services(run)
+    for event_id in chosen:
+        click.echo(event_id)
+    note = "" if Settings().queue.redis_url else " (the running service's sweeper picks them up)"
+    click.echo(f"{len(chosen)} event(s) queued for replay{note}", err=True)
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Exit after the scenario instead of serving.")
+def demo(port: int, no_serve: bool) -> None:
+    """Start the embedded service, send it signed sample events, and show where to look."""
+    from stripe_p21.demo import run_demo
+
+    sys.exit(asyncio.run(run_demo(port=port, serve_forever=not no_serve)))
+
+
+@main.group()
+def sandbox() -> None:
+    """Bundled stand-ins for P21 and Stripe (loopback only)."""
+
+
+def _attach_sandboxes() -> None:
+    import importlib
+
+    for module, name in (
+        ("stripe_p21.sandbox.p21.cli", "p21"),
+        ("stripe_p21.sandbox.stripe.cli", "stripe"),
+    ):
+        try:
+            command = getattr(importlib.import_module(module), name)
+        except ImportError:
+            continue
+        sandbox.add_command(command, name)
+
+
+def _with_services(run: Any) -> Any:
+    from stripe_p21.app import build_queue
+    from stripe_p21.db.migrate import upgrade
+    from stripe_p21.runtime.services import Services
+
+    settings = Settings()
+    if settings.db.is_sqlite:
+        upgrade(settings.db.database_url)
+
+    async def go() -> Any:
+        services = Services.build(settings, build_queue(settings))
+        try:
+            return await run(services)
+        finally:
+            await services.close()
+
+    return asyncio.run(go())
+
+
+_attach_sandboxes()

@@ -1,0 +1,1 @@
+"""Ingest: verify, persist, enqueue — the only work done while Stripe waits for an answer."""

@@ -1,0 +1,1 @@
+"""The pipeline: from a stored Stripe event to its effects, at least once, applied once."""

@@ -1,0 +1,174 @@
+"""`process_event(event_id)`: claim the event with a lease, run its handler, record the
+outcome and schedule a retry. Arq workers and the in-process runner call the same function."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from stripe_p21 import metrics
+from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, utcnow
+from stripe_p21.pipeline.context import HandlerContext
+from stripe_p21.pipeline.errors import PermanentError
+from stripe_p21.pipeline.leases import claim, renew
+from stripe_p21.pipeline.registry import HandlerRegistry
+from stripe_p21.pipeline.retry import RetryPolicy
+from stripe_p21.runtime.queue import JobQueue
+from stripe_p21.settings import Settings
+
+log = structlog.get_logger(__name__)
+_MESSAGE_LIMIT = 2000
+
+
+@dataclass(slots=True)
+class JobDeps:
+    """Long-lived things a worker keeps between jobs (arq keeps them in `ctx`)."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+    registry: HandlerRegistry
+    queue: JobQueue
+    worker_id: str
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(slots=True)
+class Outcome:
+    status: EventStatus
+    note: str | None = None
+    error: BaseException | None = None
+    next_attempt_at: datetime | None = None
+
+
+async def process_event(deps: JobDeps, event_id: str) -> str:
+    """Run one event to an outcome; returns the status it ended in (or 'skipped')."""
+    lease = timedelta(seconds=deps.settings.jobs.lease_seconds)
+    event = await claim(deps.sessions, event_id, deps.worker_id, lease)
+    if event is None:
+        return "skipped"
+    with structlog.contextvars.bound_contextvars(event_id=event.id, event_type=event.type):
+        started, clock = utcnow(), time.perf_counter()
+        if event.attempts > deps.policy.max_attempts:
+            outcome = Outcome(EventStatus.DEAD, note="lease expired after the final attempt")
+        else:
+            outcome = await _run_with_heartbeat(deps, event, lease)
+        await _finish(deps, event, outcome, started)
+        metrics.JOB_DURATION.labels(event.type).observe(time.perf_counter() - clock)
+        metrics.EVENTS_PROCESSED.labels(event.type, outcome.status.value).inc()
+        if outcome.next_attempt_at is not None:
+            await _schedule_retry(deps, event, outcome.next_attempt_at)
+        return outcome.status.value
+
+
+async def _run_with_heartbeat(deps: JobDeps, event: StripeEvent, lease: timedelta) -> Outcome:
+    heartbeat = asyncio.create_task(_heartbeat(deps, event.id, lease))
+    try:
+        return await _run_handler(deps, event)
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+
+
+async def _heartbeat(deps: JobDeps, event_id: str, lease: timedelta) -> None:
+    while True:
+        await asyncio.sleep(lease.total_seconds() / 3)
+        try:
+            await renew(deps.sessions, event_id, deps.worker_id, lease)
+        except Exception as exc:  # noqa: BLE001 - a missed renewal only risks a second, idempotent run
+            log.warning("lease_renewal_failed", error=type(exc).__name__)
+
+
+async def _run_handler(deps: JobDeps, event: StripeEvent) -> Outcome:
+    handler = deps.registry.get(event.type)
+    if handler is None:
+        return Outcome(EventStatus.IGNORED, note=f"no handler registered for {event.type!r}")
+    payload: dict[str, Any] = msgspec.json.decode(event.payload)
+    bound = log.bind(event_id=event.id, event_type=event.type, attempt=event.attempts)
+    ctx = HandlerContext(event, payload, deps.sessions, deps.settings, bound)
+    try:
+        note = await handler(ctx)
+    except PermanentError as exc:
+        bound.warning("event_needs_review", error=type(exc).__name__, message=str(exc))
+        return Outcome(EventStatus.NEEDS_REVIEW, error=exc)
+    except Exception as exc:  # noqa: BLE001 - transient by default: retried, then dead — never dropped
+        return _failure(deps, event, exc, bound)
+    return Outcome(EventStatus.PROCESSED, note=note)
+
+
+def _failure(
+    deps: JobDeps, event: StripeEvent, exc: Exception, bound: structlog.typing.FilteringBoundLogger
+) -> Outcome:
+    if deps.policy.exhausted(event.attempts):
+        bound.error("event_dead", error=type(exc).__name__, message=str(exc))
+        return Outcome(EventStatus.DEAD, error=exc)
+    due = deps.policy.next_attempt_at(utcnow(), event.attempts)
+    bound.warning(
+        "event_retry_scheduled", error=type(exc).__name__, next_attempt_at=due.isoformat()
+    )
+    return Outcome(EventStatus.FAILED, error=exc, next_attempt_at=due)
+
+
+async def _finish(deps: JobDeps, event: StripeEvent, outcome: Outcome, started: datetime) -> None:
+    now = utcnow()
+    error = outcome.error
+    error_class = type(error).__name__ if error is not None else None
+    message = str(error)[:_MESSAGE_LIMIT] if error is not None else None
+    values: dict[str, Any] = {
+        "status": outcome.status.value,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "next_attempt_at": outcome.next_attempt_at,
+        "outcome_note": outcome.note,
+    }
+    if error is not None:
+        values |= {"last_error_class": error_class, "last_error_message": message}
+    if outcome.status in (EventStatus.PROCESSED, EventStatus.IGNORED):
+        values["processed_at"] = now
+    async with deps.sessions() as session, session.begin():
+        result = await session.execute(
+            update(StripeEvent)
+            .where(StripeEvent.id == event.id)  # type: ignore[arg-type]
+            .where(StripeEvent.lease_owner == deps.worker_id)  # type: ignore[arg-type]
+            .values(**values)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            log.warning("lease_lost_before_finish", worker=deps.worker_id)
+        session.add(
+            EventAttempt(
+                event_id=event.id,
+                attempt=event.attempts,
+                worker=deps.worker_id,
+                started_at=started,
+                finished_at=now,
+                outcome=outcome.status.value,
+                error_class=error_class,
+                error_message=message,
+            )
+        )
+
+
+async def _schedule_retry(deps: JobDeps, event: StripeEvent, due: datetime) -> None:
+    try:
+        await deps.queue.enqueue(event.id, attempt=event.attempts, defer_until=due)
+    except Exception as exc:  # noqa: BLE001 - the sweeper enqueues it when due
+        metrics.ENQUEUE_FAILURES.inc()
+        log.warning("retry_enqueue_failed", error=type(exc).__name__)
+
+
+async def load_event(
+    sessions: async_sessionmaker[AsyncSession], event_id: str
+) -> StripeEvent | None:
+    async with sessions() as session:
+        return (
+            await session.execute(select(StripeEvent).where(StripeEvent.id == event_id))  # type: ignore[arg-type]
+        ).scalar_one_or_none()

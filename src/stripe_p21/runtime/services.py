@@ -1,0 +1,96 @@
+"""Long-lived services of one process (engine, sessions, queue), built once at start-up and
+shared by the web app, the worker and the CLI."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from stripe_p21 import metrics
+from stripe_p21.db.engine import create_engine, session_factory
+from stripe_p21.ingest.remote import Network, parse_networks
+from stripe_p21.pipeline.jobs import JobDeps, process_event
+from stripe_p21.pipeline.registry import HandlerRegistry
+from stripe_p21.pipeline.registry import registry as default_registry
+from stripe_p21.pipeline.retry import RetryPolicy
+from stripe_p21.runtime.queue import JobQueue
+from stripe_p21.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+def worker_identity() -> str:
+    """host:pid:random — unique per process, readable in the attempts table."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def load_handlers(modules: list[str]) -> None:
+    """Import the bundled handlers and any extra modules named in the settings."""
+    importlib.import_module("stripe_p21.pipeline.handlers")
+    for module in modules:
+        importlib.import_module(module)
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    jobs = settings.jobs
+    return RetryPolicy(jobs.max_attempts, jobs.retry_base_seconds, jobs.retry_cap_seconds)
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    queue: JobQueue
+    registry: HandlerRegistry = field(default_factory=lambda: default_registry)
+    worker_id: str = field(default_factory=worker_identity)
+    webhook_secrets: list[str] = field(default_factory=list)
+    trusted_proxies: list[Network] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls, settings: Settings, queue: JobQueue, registry: HandlerRegistry | None = None
+    ) -> Services:
+        engine = create_engine(settings.db)
+        load_handlers(settings.jobs.handler_modules)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            queue=queue,
+            registry=registry or default_registry,
+            webhook_secrets=settings.webhook.secrets(),
+            trusted_proxies=parse_networks(settings.webhook.trusted_proxies),
+        )
+
+    def job_deps(self) -> JobDeps:
+        return JobDeps(
+            sessions=self.sessions,
+            settings=self.settings,
+            registry=self.registry,
+            queue=self.queue,
+            worker_id=self.worker_id,
+            policy=retry_policy(self.settings),
+        )
+
+    async def run_event(self, event_id: str) -> str:
+        return await process_event(self.job_deps(), event_id)
+
+    async def enqueue_quietly(self, event_id: str, attempt: int = 0) -> bool:
+        """Enqueue; on failure log and count it — the event is stored and the sweeper will come."""
+        try:
+            return await self.queue.enqueue(event_id, attempt=attempt)
+        except Exception as exc:  # noqa: BLE001 - never fail the caller: state is already durable
+            metrics.ENQUEUE_FAILURES.inc()
+            log.warning("enqueue_failed", event_id=event_id, error=type(exc).__name__)
+            return False
+
+    async def close(self) -> None:
+        await self.queue.close()
+        await self.engine.dispose()

@@ -1,0 +1,87 @@
+"""arq worker: runs `process_event` jobs and the sweeper cron against Redis. The in-process
+runner of embedded mode (runtime/inline.py) calls the very same `Services.run_event`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from arq import cron, func
+from arq.connections import RedisSettings
+from arq.worker import Worker
+from prometheus_client import start_http_server
+
+from stripe_p21 import metrics
+from stripe_p21.ingest.sweeper import housekeeping, sweep
+from stripe_p21.logging import configure_logging
+from stripe_p21.pipeline.registry import HandlerRegistry
+from stripe_p21.runtime.arq_queue import PROCESS_EVENT, ArqQueue, dumps, loads
+from stripe_p21.runtime.services import Services
+from stripe_p21.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+async def process_event_job(ctx: dict[str, Any], event_id: str) -> str:
+    services: Services = ctx["services"]
+    return await services.run_event(event_id)
+
+
+async def sweep_job(ctx: dict[str, Any]) -> int:
+    services: Services = ctx["services"]
+    result = await sweep(services)
+    ctx["sweeps"] = ctx.get("sweeps", 0) + 1
+    if ctx["sweeps"] % 60 == 1:
+        await housekeeping(services)
+    return result.enqueued
+
+
+def build_worker(
+    settings: Settings, *, burst: bool = False, registry: HandlerRegistry | None = None
+) -> Worker:
+    """An arq `Worker` wired to our settings; `burst=True` stops once the queue is empty."""
+    if settings.queue.redis_url is None:
+        raise RuntimeError("STRIPE_P21_REDIS_URL is not set: the arq worker needs Redis")
+    configure_logging(
+        level=settings.server.log_level,
+        fmt=settings.server.log_format,
+        secrets=settings.secret_values(),
+    )
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        queue = ArqQueue(
+            ctx["redis"], circuit_seconds=settings.queue.enqueue_circuit_seconds, owned=False
+        )
+        ctx["services"] = Services.build(settings, queue, registry)
+        port = settings.queue.worker_metrics_port
+        if port:
+            start_http_server(port, addr="127.0.0.1", registry=metrics.REGISTRY)
+        log.info("worker_started", worker=ctx["services"].worker_id)
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        services: Services | None = ctx.get("services")
+        if services is not None:
+            await services.engine.dispose()
+
+    interval = max(1, int(settings.jobs.sweep_interval_seconds))
+    return Worker(
+        functions=[func(process_event_job, name=PROCESS_EVENT, max_tries=3, keep_result=0)],
+        # A burst worker drains what is queued and stops; cron ticks would keep it alive.
+        cron_jobs=None
+        if burst
+        else [
+            cron(sweep_job, name="sweep", second=set(range(0, 60, interval)), run_at_startup=True)
+        ],
+        redis_settings=RedisSettings.from_dsn(settings.queue.redis_url.get_secret_value()),
+        queue_name=settings.queue.queue_name,
+        on_startup=startup,
+        on_shutdown=shutdown,
+        max_jobs=settings.queue.worker_concurrency,
+        job_timeout=max(300, int(settings.jobs.lease_seconds * 5)),
+        keep_result=0,
+        poll_delay=0.1,
+        burst=burst,
+        handle_signals=not burst,
+        job_serializer=dumps,
+        job_deserializer=loads,
+    )
