@@ -37,9 +37,14 @@ async def sweep_job(ctx: dict[str, Any]) -> int:
 
 
 def build_worker(
-    settings: Settings, *, burst: bool = False, registry: HandlerRegistry | None = None
+    settings: Settings,
+    *,
+    burst: bool = False,
+    embedded: bool = False,
+    registry: HandlerRegistry | None = None,
 ) -> Worker:
-    """An arq `Worker` wired to our settings; `burst=True` stops once the queue is empty."""
+    """An arq `Worker` wired to our settings. `burst=True` stops once the queue is empty;
+    `embedded=True` (tests, tools) leaves signals and the sweeper cron to the caller."""
     if settings.queue.redis_url is None:
         raise RuntimeError("STRIPE_P21_REDIS_URL is not set: the arq worker needs Redis")
     configure_logging(
@@ -68,7 +73,7 @@ def build_worker(
         functions=[func(process_event_job, name=PROCESS_EVENT, max_tries=3, keep_result=0)],
         # A burst worker drains what is queued and stops; cron ticks would keep it alive.
         cron_jobs=None
-        if burst
+        if burst or embedded
         else [
             cron(sweep_job, name="sweep", second=set(range(0, 60, interval)), run_at_startup=True)
         ],
@@ -81,7 +86,7 @@ def build_worker(
         keep_result=0,
         poll_delay=0.1,
         burst=burst,
-        handle_signals=not burst,
+        handle_signals=not (burst or embedded),
         job_serializer=dumps,
         job_deserializer=loads,
     )

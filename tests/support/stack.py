@@ -4,6 +4,7 @@ inline runner or on PostgreSQL with arq — the same tests drive both."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import AsyncIterator
@@ -76,31 +77,36 @@ class Stack:
             return int((await session.execute(stmt)).scalar_one())
 
     async def run_jobs(self) -> None:
-        """Run what is queued now: the inline pool drains, or an arq worker runs in burst mode."""
+        """Inline: wait until the pool has drained. (arq jobs run in `settle`'s worker.)"""
         if isinstance(self.services.queue, InlineRunner):
             await self.services.queue.join()
-            return
-        worker = build_worker(self.settings, burst=True)
-        try:
-            await worker.main()
-        finally:
-            await worker.close()
 
     async def settle(
         self, event_id: str, *, within: float = 20.0, sweep_too: bool = True
     ) -> StripeEvent:
         """Run jobs (and the sweeper) until the event reaches a terminal status."""
         deadline = time.monotonic() + within
-        while True:
-            await self.run_jobs()
-            event = await self.event(event_id)
-            if event is not None and event.status in TERMINAL:
-                return event
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{event_id} stuck in {event.status if event else None}")
-            if sweep_too:
-                await sweep(self.services)
-            await asyncio.sleep(0.05)
+        worker = None
+        if not isinstance(self.services.queue, InlineRunner):
+            worker = build_worker(self.settings, embedded=True)
+            running = asyncio.create_task(worker.main())
+        try:
+            while True:
+                await self.run_jobs()
+                event = await self.event(event_id)
+                if event is not None and event.status in TERMINAL:
+                    return event
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{event_id} stuck in {event.status if event else None}")
+                if sweep_too:
+                    await sweep(self.services)
+                await asyncio.sleep(0.05)
+        finally:
+            if worker is not None:
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
+                await worker.close()
 
 
 def stack_env(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from stripe_p21 import metrics
 from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, utcnow
+from stripe_p21.logging import scrub
 from stripe_p21.pipeline.context import HandlerContext
 from stripe_p21.pipeline.errors import PermanentError
 from stripe_p21.pipeline.leases import claim, renew
@@ -122,7 +123,7 @@ async def _finish(deps: JobDeps, event: StripeEvent, outcome: Outcome, started: 
     now = utcnow()
     error = outcome.error
     error_class = type(error).__name__ if error is not None else None
-    message = str(error)[:_MESSAGE_LIMIT] if error is not None else None
+    message = scrub(str(error))[:_MESSAGE_LIMIT] if error is not None else None
     values: dict[str, Any] = {
         "status": outcome.status.value,
         "lease_owner": None,
