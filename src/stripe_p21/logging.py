@@ -27,20 +27,21 @@ def scrub(text: str) -> str:
     return text
 
 
-def _scrub_value(value: Any) -> Any:
+def scrub_value(value: Any) -> Any:
+    """`value` (str, dict, list, exception) with every registered secret replaced."""
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, dict):
-        return {key: _scrub_value(item) for key, item in value.items()}
+        return {key: scrub_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_scrub_value(item) for item in value]
+        return [scrub_value(item) for item in value]
     if isinstance(value, BaseException):
         return scrub(repr(value))
     return value
 
 
 def _redact(_logger: Any, _name: str, event_dict: MutableMapping[str, Any]) -> Any:
-    return {key: _scrub_value(value) for key, value in event_dict.items()}
+    return {key: scrub_value(value) for key, value in event_dict.items()}
 
 
 def _scrub_rendered(_logger: Any, _name: str, rendered: Any) -> Any:

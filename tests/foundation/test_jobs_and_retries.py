@@ -6,14 +6,14 @@ from __future__ import annotations
 import random
 
 from sqlalchemy import select
-
-from stripe_p21.db.tables import EventAttempt
-from stripe_p21.pipeline.replay import reset_for_replay
-from stripe_p21.pipeline.retry import RetryPolicy
 from tests.conftest import StackFactory
 from tests.support.factories import effect_event
 from tests.support.handlers import set_marker
 from tests.support.stack import Stack
+
+from stripe_p21.db.tables import EventAttempt
+from stripe_p21.pipeline.replay import reset_for_replay
+from stripe_p21.pipeline.retry import RetryPolicy
 
 
 async def _attempts(stack: Stack, event_id: str) -> list[EventAttempt]:
@@ -93,6 +93,6 @@ def test_backoff_ceiling_doubles_and_is_capped() -> None:
     rng = random.Random(7)
     for attempt in range(1, 8):
         delays = [policy.delay(attempt, rng) for _ in range(200)]
-        assert 0 <= min(delays) and max(delays) <= policy.ceiling(attempt)
+        assert min(delays) >= 0 and max(delays) <= policy.ceiling(attempt)
     assert sum(policy.ceiling(n) for n in range(1, 8)) / 3600 > 16  # about a day in the worst case
     assert policy.exhausted(8) and not policy.exhausted(7)

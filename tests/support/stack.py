@@ -106,6 +106,8 @@ class Stack:
                 running.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await running
+                if worker.tasks:  # let jobs in flight finish rather than strand their leases
+                    await asyncio.wait(list(worker.tasks.values()), timeout=30)
                 await worker.close()
 
 

@@ -12,10 +12,11 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, true
 
 from stripe_p21.auth.guards import requires
 from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, TokenRole, table_of
+from stripe_p21.logging import scrub_value
 from stripe_p21.pipeline.replay import ReplayConflict, replay_one
 from stripe_p21.runtime.services import Services
 
@@ -118,7 +119,7 @@ class EventController(Controller):
             conditions.append(or_(_C.received_at < at, and_(_C.received_at == at, _C.id < last_id)))
         stmt = (
             select(StripeEvent)
-            .where(and_(*conditions))
+            .where(and_(true(), *conditions))
             .order_by(_C.received_at.desc(), _C.id.desc())
             .limit(limit + 1)
         )
@@ -159,7 +160,8 @@ class EventController(Controller):
                 )
                 for a in attempts
             ]
-        return EventDetail(EventSummary.of(event), msgspec.json.decode(event.payload), log)
+        payload = scrub_value(msgspec.json.decode(event.payload))
+        return EventDetail(EventSummary.of(event), payload, log)
 
     @post(
         "/{event_id:str}/replay",
