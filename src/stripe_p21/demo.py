@@ -82,7 +82,7 @@ async def _post(client: httpx.AsyncClient, body: bytes, secret: str) -> httpx.Re
 async def run_demo(*, port: int = 8000, serve_forever: bool = True) -> int:
     """Run the demo; returns a process exit code."""
     os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_demo_" + secrets.token_hex(16))
-    os.environ.setdefault("STRIPE_P21_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("STRIPE_P21_LOG_LEVEL", "ERROR")
     settings = Settings()
     secret = settings.webhook.secrets()[0]
     app = create_app(settings)

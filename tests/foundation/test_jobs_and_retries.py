@@ -6,14 +6,14 @@ from __future__ import annotations
 import random
 
 from sqlalchemy import select
-from tests.conftest import StackFactory
-from tests.support.factories import effect_event
-from tests.support.handlers import set_marker
-from tests.support.stack import Stack
 
 from stripe_p21.db.tables import EventAttempt
 from stripe_p21.pipeline.replay import reset_for_replay
 from stripe_p21.pipeline.retry import RetryPolicy
+from tests.conftest import StackFactory
+from tests.support.factories import effect_event
+from tests.support.handlers import set_marker
+from tests.support.stack import Stack
 
 
 async def _attempts(stack: Stack, event_id: str) -> list[EventAttempt]:

@@ -16,12 +16,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+
+from stripe_p21.ingest.sweeper import sweep
 from tests.conftest import StackFactory
 from tests.support.factories import effect_event, encode
 from tests.support.stack import SECRET, Stack
 from tests.support.tcp_proxy import TcpProxy
-
-from stripe_p21.ingest.sweeper import sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 

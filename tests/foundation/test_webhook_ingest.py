@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+
 from tests.conftest import StackFactory
 from tests.support.factories import effect_event, encode, stripe_event
 from tests.support.stack import Stack
