@@ -24,7 +24,7 @@ def test_registering_a_type_twice_fails() -> None:
     async def first(_ctx: object) -> None:
         return None
 
-    with pytest.raises(DuplicateHandlerError, match="charge.succeeded"):
+    with pytest.raises(DuplicateHandlerError, match=r"charge\.succeeded"):
 
         @registry.handles("charge.succeeded")
         async def second(_ctx: object) -> None:
