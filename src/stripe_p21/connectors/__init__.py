@@ -1,0 +1,1 @@
+"""Gateways to the systems stripe-p21 talks to; domain code depends on these, never on httpx."""

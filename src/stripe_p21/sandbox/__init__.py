@@ -1,0 +1,1 @@
+"""Local stand-ins for the outside systems, so tests and demos exercise their real behaviour."""
