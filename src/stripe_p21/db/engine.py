@@ -34,7 +34,9 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout,
-        pool_pre_ping=True,
+        # No pre-ping: a dead connection is invalidated on first error (answered 503, Stripe
+        # retries) instead of costing a round trip on every checkout.
+        pool_pre_ping=False,
         connect_args=connect_args,
     )
 

@@ -84,7 +84,7 @@ async def receive_stripe_webhook(request: Request[Any, Any, State]) -> Response[
             {"received": False, "reason": rejection.reason, "message": rejection.message},
         )
     try:
-        is_new = await store_event(services.sessions, envelope, received_at=utcnow())
+        is_new = await store_event(services.engine, envelope, received_at=utcnow())
     except Exception as exc:  # noqa: BLE001 - any storage failure: never 200, let Stripe retry
         log.error("webhook_store_failed", error=type(exc).__name__, event_id=envelope.id)
         return _answer(
