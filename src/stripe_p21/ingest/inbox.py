@@ -50,7 +50,7 @@ _PG_INSERT = (
 async def _store_on_postgres(engine: AsyncEngine, values: dict[str, Any]) -> bool:
     """The webhook's hot path on PostgreSQL: one autocommitted statement on the pooled asyncpg
     connection (prepared and cached by asyncpg) — less than half the CPU of the Core path.
-    `test_migrations_match_models` and the PostgreSQL webhook tests keep it in step with the table."""
+    The PostgreSQL webhook tests and the migration parity test keep it in step with the table."""
     async with engine.connect() as connection:
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection
