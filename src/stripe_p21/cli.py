@@ -135,20 +135,6 @@ def sandbox() -> None:
     """Bundled stand-ins for P21 and Stripe (loopback only)."""
 
 
-def _attach_sandboxes() -> None:
-    import importlib
-
-    for module, name in (
-        ("stripe_p21.sandbox.p21.cli", "p21"),
-        ("stripe_p21.sandbox.stripe.cli", "stripe"),
-    ):
-        try:
-            command = getattr(importlib.import_module(module), name)
-        except ImportError:
-            continue
-        sandbox.add_command(command, name)
-
-
 def _with_services(run: Any) -> Any:
     from stripe_p21.app import build_queue
     from stripe_p21.db.migrate import upgrade
@@ -168,4 +154,17 @@ def _with_services(run: Any) -> Any:
     return asyncio.run(go())
 
 
-_attach_sandboxes()
+def _attach_subcommands() -> None:
+    """Commands that live beside their domain (sandboxes, scenarios, backfill)."""
+    from stripe_p21.ingest.backfill_cli import backfill
+    from stripe_p21.sandbox.p21.cli import p21
+    from stripe_p21.sandbox.scenarios.cli import scenario
+    from stripe_p21.sandbox.stripe.cli import stripe
+
+    sandbox.add_command(p21, "p21")
+    sandbox.add_command(stripe, "stripe")
+    main.add_command(scenario, "scenario")
+    main.add_command(backfill, "backfill")
+
+
+_attach_subcommands()
