@@ -39,21 +39,22 @@ async def sweep(services: Services) -> SweepResult:
         and_(_C.status == EventStatus.PROCESSING.value, _C.lease_expires_at < now),
     )
     stmt = select(_C.id, _C.attempts).where(due).order_by(_C.received_at).limit(jobs.sweep_batch)
-    enqueued = skipped = failed = 0
-    async with services.sessions() as session, session.begin():
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
+    # Read, then enqueue outside any transaction: a row lock held while enqueueing would make
+    # a fast worker's SKIP LOCKED claim pass over the very event just handed to it. Two
+    # sweepers enqueueing one event is harmless (deterministic job ids, leased claims).
+    async with services.sessions() as session:
         rows = (await session.execute(stmt)).all()
-        for event_id, attempts in rows:
-            try:
-                if await services.queue.enqueue(event_id, attempt=attempts):
-                    enqueued += 1
-                else:
-                    skipped += 1
-            except Exception as exc:  # noqa: BLE001 - Redis still down: next pass tries again
-                failed += 1
-                log.warning("sweep_enqueue_failed", error=type(exc).__name__)
-                break
+    enqueued = skipped = failed = 0
+    for event_id, attempts in rows:
+        try:
+            if await services.queue.enqueue(event_id, attempt=attempts):
+                enqueued += 1
+            else:
+                skipped += 1
+        except Exception as exc:  # noqa: BLE001 - Redis still down: next pass tries again
+            failed += 1
+            log.warning("sweep_enqueue_failed", error=type(exc).__name__)
+            break
     if rows:
         log.info("sweep", enqueued=enqueued, already_queued=skipped, failed=failed)
     return SweepResult(enqueued, skipped, failed)

@@ -15,7 +15,7 @@ from litestar.datastructures import State
 from stripe_p21 import metrics
 from stripe_p21.connectors.stripe.signature import SignatureError, verify_signature
 from stripe_p21.db.tables import utcnow
-from stripe_p21.ingest.envelope import EnvelopeError, parse_event
+from stripe_p21.ingest.envelope import EnvelopeError, EventEnvelope, parse_event
 from stripe_p21.ingest.inbox import record_rejection, store_event
 from stripe_p21.ingest.remote import remote_address
 from stripe_p21.runtime.services import Services
@@ -99,7 +99,9 @@ async def receive_stripe_webhook(request: Request[Any, Any, State]) -> Response[
     return _answer(200, {"received": True, "event_id": envelope.id})
 
 
-def _verified_envelope(services: Services, request: Request[Any, Any, State], body: bytes) -> Any:
+def _verified_envelope(
+    services: Services, request: Request[Any, Any, State], body: bytes
+) -> EventEnvelope:
     settings = services.settings.webhook
     try:
         verify_signature(

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from stripe_p21 import metrics
@@ -164,12 +164,3 @@ async def _schedule_retry(deps: JobDeps, event: StripeEvent, due: datetime) -> N
     except Exception as exc:  # noqa: BLE001 - the sweeper enqueues it when due
         metrics.ENQUEUE_FAILURES.inc()
         log.warning("retry_enqueue_failed", error=type(exc).__name__)
-
-
-async def load_event(
-    sessions: async_sessionmaker[AsyncSession], event_id: str
-) -> StripeEvent | None:
-    async with sessions() as session:
-        return (
-            await session.execute(select(StripeEvent).where(StripeEvent.id == event_id))  # type: ignore[arg-type]
-        ).scalar_one_or_none()

@@ -16,14 +16,6 @@ def _is_newer(created: datetime, event_id: str, mark: ObjectWatermark) -> bool:
     return (created, event_id) > (mark.event_created, mark.event_id)
 
 
-async def is_stale(
-    session: AsyncSession, *, object_id: str, created: datetime, event_id: str
-) -> bool:
-    """True when an event at least as new has already been applied to this object."""
-    mark = await session.get(ObjectWatermark, object_id)
-    return mark is not None and not _is_newer(created, event_id, mark) and mark.event_id != event_id
-
-
 async def advance(
     session: AsyncSession, *, object_id: str, object_type: str, created: datetime, event_id: str
 ) -> bool:
