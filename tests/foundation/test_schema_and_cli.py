@@ -80,3 +80,23 @@ def test_worker_without_redis_says_so() -> None:
 def test_head_revision_is_the_initial_migration(tmp_path: Path) -> None:
     upgrade(f"sqlite+aiosqlite:///{tmp_path}/x.db")
     assert head_revision() == "0001"
+
+
+def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
+    """`serve --workers 2` on a fresh SQLite file: both processes migrate at start."""
+    env = {
+        "STRIPE_P21_DATABASE_URL": f"sqlite:///{tmp_path}/race.db",
+        "STRIPE_P21_LOG_LEVEL": "ERROR",
+    }
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE", "P21_"))} | env
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "stripe_p21", "db", "upgrade"],
+            env=full,
+            cwd=ROOT / "tests",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
