@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the package with its dev tools
 
-demo: $(STAMP) ## Run the embedded demo: service + sample events, then keep serving
+demo: $(STAMP) ## Embedded demo: service, signed deliveries, a week of sandbox Stripe activity
 	$(BIN)/stripe-p21 demo
 
 serve: $(STAMP) ## Run the API server (embedded defaults on 127.0.0.1:8000)
