@@ -131,7 +131,7 @@ async def test_two_mebibyte_body_gets_413(stack: Stack) -> None:
     await _assert_refused(stack, "body_too_large")
 
 
-async def test_413_without_content_length_stops_reading_early(stack: Stack) -> None:
+async def test_chunked_body_over_the_limit_gets_413_and_stores_nothing(stack: Stack) -> None:
     async def chunks():  # type: ignore[no-untyped-def]
         for _ in range(64):
             yield b"x" * 65536
@@ -140,6 +140,8 @@ async def test_413_without_content_length_stops_reading_early(stack: Stack) -> N
         "/webhooks/stripe", content=chunks(), headers={"Stripe-Signature": "t=1,v1=ab"}
     )
     assert answer.status_code == 413
+    assert answer.json()["reason"] == "body_too_large"
+    assert await stack.count_events() == 0
 
 
 async def _assert_refused(stack: Stack, reason: str) -> None:

@@ -84,7 +84,8 @@ async def _heartbeat(deps: JobDeps, event_id: str, lease: timedelta) -> None:
     while True:
         await asyncio.sleep(lease.total_seconds() / 3)
         try:
-            await renew(deps.sessions, event_id, deps.worker_id, lease)
+            if not await renew(deps.sessions, event_id, deps.worker_id, lease):
+                log.warning("lease_lost", worker=deps.worker_id)
         except Exception as exc:  # noqa: BLE001 - a missed renewal only risks a second, idempotent run
             log.warning("lease_renewal_failed", error=type(exc).__name__)
 
