@@ -3,6 +3,9 @@ runner of embedded mode (runtime/inline.py) calls the very same `Services.run_ev
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from typing import Any
 
 import structlog
@@ -90,3 +93,35 @@ def build_worker(
         job_serializer=dumps,
         job_deserializer=loads,
     )
+
+
+async def stop_embedded(worker: Worker, running: asyncio.Task[None], *, wait: float = 30) -> None:
+    """Stop an embedded worker without stranding a job.
+
+    Cancelling `Worker.main` while it is starting a job can leave arq's in-progress key set with
+    no task behind it, and the job then waits out the whole job timeout. So: stop picking jobs,
+    let one full poll iteration pass (none can be starting a job after that), cancel, and give
+    the jobs in flight time to finish rather than abandon their leases."""
+    worker.allow_pick_jobs = False
+    iterations = 0
+    quiet = asyncio.Event()
+    heart_beat = worker.heart_beat
+
+    async def counted() -> None:
+        nonlocal iterations
+        iterations += 1
+        if iterations >= 2:
+            quiet.set()
+        await heart_beat()
+
+    worker.heart_beat = counted  # type: ignore[method-assign]
+    deadline = time.monotonic() + wait
+    waiter = asyncio.ensure_future(quiet.wait())
+    await asyncio.wait([waiter, running], timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    if worker.tasks:
+        await asyncio.wait(list(worker.tasks.values()), timeout=max(deadline - time.monotonic(), 1))
+    await worker.close()

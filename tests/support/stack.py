@@ -4,7 +4,6 @@ inline runner or on PostgreSQL with arq — the same tests drive both."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import time
 from collections.abc import AsyncIterator
@@ -24,7 +23,7 @@ from stripe_p21.ingest.sweeper import sweep
 from stripe_p21.runtime.inline import InlineRunner
 from stripe_p21.runtime.services import Services
 from stripe_p21.settings import Settings
-from stripe_p21.worker import build_worker
+from stripe_p21.worker import build_worker, stop_embedded
 from tests.support.factories import encode
 from tests.support.handlers import EFFECT_PREFIX
 
@@ -103,12 +102,7 @@ class Stack:
                 await asyncio.sleep(0.05)
         finally:
             if worker is not None:
-                running.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await running
-                if worker.tasks:  # let jobs in flight finish rather than strand their leases
-                    await asyncio.wait(list(worker.tasks.values()), timeout=30)
-                await worker.close()
+                await stop_embedded(worker, running)
 
 
 def stack_env(
