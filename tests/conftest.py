@@ -11,7 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from sqlmodel import SQLModel
 
+import stripe_p21.db.models  # noqa: F401  (every table on the metadata)
 from stripe_p21.db.migrate import upgrade
 from tests.support import backends
 from tests.support.stack import Stack, running_stack, stack_env
@@ -57,10 +59,8 @@ async def _truncate(url: str) -> None:
 
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute(
-            "TRUNCATE stripe_event, event_attempt, webhook_rejection, object_watermark, "
-            "api_token, stripe_balance RESTART IDENTITY CASCADE"
-        )
+        tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+        await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlmodel import SQLModel
 
+import stripe_p21.db.models  # noqa: F401  (every table on the metadata)
 from stripe_p21.cli import main
 from stripe_p21.db.migrate import head_revision, upgrade
 from tests.support.stack import Stack
@@ -77,9 +79,30 @@ def test_worker_without_redis_says_so() -> None:
     assert "STRIPE_P21_REDIS_URL is not set" in result.stderr
 
 
-def test_head_revision_is_the_initial_migration(tmp_path: Path) -> None:
-    upgrade(f"sqlite+aiosqlite:///{tmp_path}/x.db")
-    assert head_revision() == "0001"
+def test_migrations_form_one_chain_and_upgrade_reaches_its_head(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from stripe_p21.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, "two migrations claim the same parent"
+    chain = [rev.revision for rev in script.walk_revisions()]
+    assert chain[-1] == "0001" and head_revision() == chain[0]
+    url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    upgrade(url)
+    assert asyncio.run(_current(url)) == chain[0]
+
+
+async def _current(url: str) -> str | None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from stripe_p21.db.migrate import current_revision
+
+    engine = create_async_engine(url)
+    try:
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
 
 
 def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:

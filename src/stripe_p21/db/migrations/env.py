@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
-import stripe_p21.db.tables  # noqa: F401  (registers the tables on the metadata)
+import stripe_p21.db.models  # noqa: F401  (registers every table on the metadata)
 
 target_metadata = SQLModel.metadata
 

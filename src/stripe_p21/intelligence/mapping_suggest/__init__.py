@@ -1,0 +1,1 @@
+"""Field-mapping suggestions between a source and a target schema."""

@@ -1,0 +1,1 @@
+"""Calibrated fuzzy matching of Stripe customers against the P21 customer base."""
