@@ -1,0 +1,1 @@
+"""The offline evaluation harness: `stripe-p21 eval matching|mapping|all`."""
