@@ -195,6 +195,23 @@ class LLMSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL")
     )
     """Base URL of any OpenAI-compatible endpoint."""
+    model: str = Field(default="gpt-4o-mini", validation_alias=AliasChoices("STRIPE_P21_LLM_MODEL"))
+    """Chat model name the endpoint serves."""
+    timeout_seconds: float = Field(
+        default=10.0, validation_alias=AliasChoices("STRIPE_P21_LLM_TIMEOUT_SECONDS")
+    )
+    """Whole-request timeout; on expiry the caller falls back to its deterministic answer."""
+    max_retries: int = Field(default=1, validation_alias=AliasChoices("STRIPE_P21_LLM_MAX_RETRIES"))
+    """Retries the openai client makes on connection errors, 429 and 5xx."""
+    rerank_mappings: bool = Field(
+        default=False, validation_alias=AliasChoices("STRIPE_P21_LLM_RERANK_MAPPINGS")
+    )
+    """Re-rank field-mapping suggestions with the LLM by default (a request can still ask)."""
+
+    @property
+    def configured(self) -> bool:
+        """An endpoint is usable: a key is set (a local endpoint may need only a base URL)."""
+        return self.openai_api_key is not None or self.openai_base_url is not None
 
 
 class ServerSettings(BaseSettings):
@@ -214,6 +231,17 @@ class ServerSettings(BaseSettings):
     """Where people reach this service (used in printed links)."""
 
 
+class SyncSettings(BaseSettings):
+    """How the sync flows map and write back."""
+
+    model_config = SettingsConfigDict(**_ENV, env_prefix="STRIPE_P21_")
+
+    mapping_file: str | None = None
+    """The mapping configuration (default `config/mapping.yaml`, else the packaged copy)."""
+    stripe_writeback: bool = True
+    """Write `p21_order_no` / `p21_customer_id` back to Stripe metadata."""
+
+
 class Settings:
     """All settings, one attribute per concern."""
 
@@ -222,6 +250,7 @@ class Settings:
         self.db = DatabaseSettings(_env_file=env_file)
         self.queue = QueueSettings(_env_file=env_file)
         self.jobs = JobSettings(_env_file=env_file)
+        self.sync = SyncSettings(_env_file=env_file)
         self.webhook = WebhookSettings(_env_file=env_file)
         self.stripe = StripeSettings(_env_file=env_file)
         self.p21 = P21Settings(_env_file=env_file)

@@ -5,4 +5,6 @@ from __future__ import annotations
 
 import stripe_p21.db.tables
 import stripe_p21.intelligence.mapping_suggest.tables
-import stripe_p21.intelligence.matching.tables  # noqa: F401
+import stripe_p21.intelligence.matching.tables
+import stripe_p21.pipeline.tables
+import stripe_p21.review.tables  # noqa: F401

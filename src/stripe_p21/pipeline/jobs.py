@@ -19,10 +19,12 @@ from stripe_p21 import metrics
 from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, utcnow
 from stripe_p21.logging import scrub
 from stripe_p21.pipeline.context import HandlerContext
-from stripe_p21.pipeline.errors import PermanentError
+from stripe_p21.pipeline.errors import NeedsReview, PermanentError
+from stripe_p21.pipeline.gateways import Gateways
 from stripe_p21.pipeline.leases import claim, renew
 from stripe_p21.pipeline.registry import HandlerRegistry
 from stripe_p21.pipeline.retry import RetryPolicy
+from stripe_p21.review.service import ReviewRequest, raise_item
 from stripe_p21.runtime.queue import JobQueue
 from stripe_p21.settings import Settings
 
@@ -40,6 +42,7 @@ class JobDeps:
     queue: JobQueue
     worker_id: str
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    gateways: Gateways | None = None
 
 
 @dataclass(slots=True)
@@ -96,7 +99,7 @@ async def _run_handler(deps: JobDeps, event: StripeEvent) -> Outcome:
         return Outcome(EventStatus.IGNORED, note=f"no handler registered for {event.type!r}")
     payload: dict[str, Any] = msgspec.json.decode(event.payload)
     bound = log.bind(event_id=event.id, event_type=event.type, attempt=event.attempts)
-    ctx = HandlerContext(event, payload, deps.sessions, deps.settings, bound)
+    ctx = HandlerContext(event, payload, deps.sessions, deps.settings, bound, deps.gateways)
     try:
         note = await handler(ctx)
     except PermanentError as exc:
@@ -145,6 +148,8 @@ async def _finish(deps: JobDeps, event: StripeEvent, outcome: Outcome, started: 
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
             log.warning("lease_lost_before_finish", worker=deps.worker_id)
+        if outcome.status in (EventStatus.NEEDS_REVIEW, EventStatus.DEAD) and error is not None:
+            await raise_item(session, review_request(event, outcome.status, error, message))
         session.add(
             EventAttempt(
                 event_id=event.id,
@@ -157,6 +162,38 @@ async def _finish(deps: JobDeps, event: StripeEvent, outcome: Outcome, started: 
                 error_message=message,
             )
         )
+
+
+def review_request(
+    event: StripeEvent, status: EventStatus, error: BaseException, message: str | None
+) -> ReviewRequest:
+    """The review item for an event that needs a person: a handler's `NeedsReview` says which
+    queue and why; any other permanent failure or a dead event goes to the `sync` queue."""
+    evidence: dict[str, Any] = {"error_class": type(error).__name__, "event_type": event.type}
+    if isinstance(error, NeedsReview):
+        return ReviewRequest(
+            queue=error.queue,
+            reason=error.reason,
+            title=(message or error.reason)[:500],
+            stripe_object_id=error.stripe_object_id,
+            event_id=event.id,
+            message=message,
+            priority=error.priority,
+            evidence=evidence | error.evidence,
+            links={"events": [event.id]} | error.links,
+        )
+    reason = "dead" if status is EventStatus.DEAD else "permanent_failure"
+    return ReviewRequest(
+        queue="sync",
+        reason=reason,
+        title=f"{event.type} {event.id}: {message or type(error).__name__}"[:500],
+        stripe_object_id=None,
+        event_id=event.id,
+        message=message,
+        priority=2 if status is EventStatus.DEAD else 3,
+        evidence=evidence,
+        links={"events": [event.id]},
+    )
 
 
 async def _schedule_retry(deps: JobDeps, event: StripeEvent, due: datetime) -> None:

@@ -7,7 +7,9 @@ import importlib
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from stripe_p21 import metrics
 from stripe_p21.db.engine import create_engine, session_factory
 from stripe_p21.ingest.remote import Network, parse_networks
+from stripe_p21.pipeline.gateways import Gateways
 from stripe_p21.pipeline.jobs import JobDeps, process_event
 from stripe_p21.pipeline.registry import HandlerRegistry
 from stripe_p21.pipeline.registry import registry as default_registry
@@ -42,6 +45,19 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     return RetryPolicy(jobs.max_attempts, jobs.retry_base_seconds, jobs.retry_cap_seconds)
 
 
+def matcher_factory(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> Callable[[Gateways], Any]:
+    """The customer flow's fuzzy-matching hook, built on first use from the P21 gateway."""
+
+    def build(gateways: Gateways) -> Any:
+        from stripe_p21.intelligence.matching.hook import build_matcher
+
+        return build_matcher(settings, sessions, gateways.p21)
+
+    return build
+
+
 @dataclass(slots=True)
 class Services:
     settings: Settings
@@ -52,21 +68,24 @@ class Services:
     worker_id: str = field(default_factory=worker_identity)
     webhook_secrets: list[str] = field(default_factory=list)
     trusted_proxies: list[Network] = field(default_factory=list)
+    gateways: Gateways | None = None
 
     @classmethod
     def build(
         cls, settings: Settings, queue: JobQueue, registry: HandlerRegistry | None = None
     ) -> Services:
         engine = create_engine(settings.db)
+        sessions = session_factory(engine)
         load_handlers(settings.jobs.handler_modules)
         return cls(
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=sessions,
             queue=queue,
             registry=registry or default_registry,
             webhook_secrets=settings.webhook.secrets(),
             trusted_proxies=parse_networks(settings.webhook.trusted_proxies),
+            gateways=Gateways(settings, matcher_factory=matcher_factory(settings, sessions)),
         )
 
     def job_deps(self) -> JobDeps:
@@ -77,6 +96,7 @@ class Services:
             queue=self.queue,
             worker_id=self.worker_id,
             policy=retry_policy(self.settings),
+            gateways=self.gateways,
         )
 
     async def run_event(self, event_id: str) -> str:
@@ -92,5 +112,7 @@ class Services:
             return False
 
     async def close(self) -> None:
+        if self.gateways is not None:
+            await self.gateways.aclose()
         await self.queue.close()
         await self.engine.dispose()

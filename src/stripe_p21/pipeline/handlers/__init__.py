@@ -1,5 +1,9 @@
-"""Bundled handlers; importing this package registers them. One module per Stripe family."""
+"""Bundled handlers, one module per Stripe family; importing this package imports every module
+in it, which registers their `@handles` functions."""
 
-from stripe_p21.pipeline.handlers import balance
+import importlib
+import pkgutil
 
-__all__ = ["balance"]
+MODULES = sorted(info.name for info in pkgutil.iter_modules(__path__))
+for _name in MODULES:
+    importlib.import_module(f"{__name__}.{_name}")

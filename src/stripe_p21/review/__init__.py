@@ -1,0 +1,1 @@
+"""Review items: every exception the service cannot settle, with its evidence, for a person."""
