@@ -150,7 +150,10 @@ async def test_aliases_are_marked(raw: httpx.AsyncClient, path: str) -> None:
 async def test_state_as_json_and_html(raw: httpx.AsyncClient) -> None:
     await raw.post(TX, json=order_body())
     data = (await raw.get("/sandbox/state")).json()
-    assert data["counts"]["orders"] == 1 and data["orders"][0]["Lines"]["list"]
+    seeded = data["counts"]["seeded_orders"]
+    assert seeded == len(data["seeded_orders"]) == 40
+    assert data["counts"]["orders"] == seeded + 1
+    assert len(data["orders"]) == 1 and data["orders"][0]["Lines"]["list"]
     page = await raw.get("/sandbox/state", headers={"Accept": "text/html"})
     assert page.headers["content-type"].startswith("text/html") and "<table>" in page.text
 

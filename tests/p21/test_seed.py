@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
 
-from stripe_p21.sandbox.p21.seed import generate
+from stripe_p21.sandbox.p21.seed import FIRST_ORDER_NO, SeedData, generate
 from stripe_p21.sandbox.p21.seed_words import LEGAL_SUFFIXES
 
 
@@ -48,3 +50,48 @@ def test_history_of_invoices_some_still_open() -> None:
     invoices = generate().invoices
     assert len(invoices) == 300
     assert 10 < sum(1 for i in invoices if i.paid < i.total) < 150
+
+
+def test_open_sales_orders_of_seeded_customers_and_items() -> None:
+    today = date(2026, 11, 1)
+    data = generate(today=today)
+    orders = data.orders
+    assert len(orders) == 40
+    numbers = [int(o.order_no) for o in orders]
+    assert numbers == sorted(set(numbers)) and numbers[0] == FIRST_ORDER_NO
+    assert all(re.fullmatch(r"\d{7}", o.order_no) for o in orders)
+    customers = {c.customer_id: c for c in data.customers}
+    items = {i.item_id: i for i in data.items}
+    for order in orders:
+        assert customers[order.customer_id].credit_status != "HOLD"
+        assert today - timedelta(days=100) <= order.order_date <= today - timedelta(days=30)
+        assert order.requested_date > order.order_date
+        assert order.lines and len({line.item_id for line in order.lines}) == len(order.lines)
+        for line in order.lines:
+            assert line.item_id in items and line.quantity > 0
+            assert line.unit_price <= items[line.item_id].list_price
+            assert line.unit_price == line.unit_price.quantize(Decimal("0.01"))
+        assert order.total == sum(line.quantity * line.unit_price for line in order.lines)
+        assert order.open_total == order.total > 0
+        assert order.po_no is None or order.po_no.strip()
+    assert any(o.po_no is None for o in orders) and any(o.po_no for o in orders)
+    assert [o.order_date for o in orders] == sorted(o.order_date for o in orders)
+
+
+def _undated(data: SeedData) -> list[object]:
+    return [replace(o, order_date=date.min, requested_date=date.min) for o in data.orders]
+
+
+def test_orders_are_deterministic_and_only_their_dates_follow_today() -> None:
+    assert generate(7).orders == generate(7).orders
+    assert generate(7).orders != generate(8).orders
+    early, late = generate(21, today=date(2025, 1, 1)), generate(21, today=date(2027, 6, 1))
+    assert _undated(early) == _undated(late)
+
+
+def test_orders_leave_the_rest_of_the_seed_unchanged() -> None:
+    with_orders, without = generate(), generate(orders=0)
+    assert without.orders == ()
+    assert with_orders.customers == without.customers
+    assert with_orders.items == without.items
+    assert with_orders.invoices == without.invoices

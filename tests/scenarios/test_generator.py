@@ -9,10 +9,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from stripe_p21.sandbox.p21.seed import generate as p21_generate
-from stripe_p21.sandbox.scenarios import FORMAT_VERSION, QUEUES, Scenario, ScenarioSpec, generate
+from stripe_p21.sandbox.scenarios import (
+    FORMAT_VERSION,
+    QUEUES,
+    Scenario,
+    ScenarioSpec,
+    Truth,
+    generate,
+    sales,
+    set_pieces,
+)
 from stripe_p21.sandbox.scenarios.money import as_decimal
 from stripe_p21.sandbox.scenarios.risk import CLOSED_REASONS
+from stripe_p21.sandbox.scenarios.sim import Simulation
+from stripe_p21.sandbox.scenarios.world import World
 from stripe_p21.sandbox.stripe.currency import exponent
 from tests.scenarios.conftest import START
 
@@ -148,3 +161,75 @@ def test_customers_agree_with_the_p21_seed(week: Scenario) -> None:
             )
     stripe_ids = {c["id"] for c in _latest(week, "customer")}
     assert stripe_ids == {link["stripe_customer_id"] for link in links}
+
+
+def _payments(scenario: Scenario, key: str) -> list[dict[str, Any]]:
+    return [p for p in scenario.truth.as_json()["documents"]["payments"] if key in p]
+
+
+def test_payments_of_existing_p21_orders(week: Scenario) -> None:
+    seed = p21_generate(21, today=START.date())
+    orders = {o.order_no: o for o in seed.orders}
+    charges = {c["id"]: c for c in _latest(week, "charge")}
+    paid = _payments(week, "p21_order_no")
+    assert paid and _payments(week, "p21_invoice_no")
+    assert len({p["p21_order_no"] for p in paid}) == len(paid)  # each order is paid once
+    for payment in paid:
+        order = orders[payment["p21_order_no"]]
+        assert "p21_invoice_no" not in payment
+        assert payment["p21_customer_id"] == order.customer_id
+        assert payment["currency"] == "usd" and payment["amount"] == f"{order.open_total:.2f}"
+        assert payment["amount_minor"] == int(order.open_total * 100)
+        assert order.order_date < START.date()
+        charge = charges[payment["stripe_charge_id"]]
+        assert charge["payment_intent"] == payment["stripe_payment_intent_id"]
+        assert charge["metadata"] == {"p21_order_no": order.order_no,
+                                      "p21_customer_id": str(order.customer_id)}  # fmt: skip
+        assert (charge["amount"], charge["currency"]) == (payment["amount_minor"], "usd")
+        assert charge["status"] == "succeeded" and not charge["refunded"]
+
+
+def test_invoice_payments_are_kept(week: Scenario) -> None:
+    invoices = {i.invoice_no: i for i in p21_generate(21).invoices}
+    for payment in _payments(week, "p21_invoice_no"):
+        invoice = invoices[payment["p21_invoice_no"]]
+        assert "p21_order_no" not in payment
+        assert payment["amount"] == f"{invoice.total - invoice.paid:.2f}"
+
+
+def test_order_payments_are_not_refunded_or_disputed(week: Scenario) -> None:
+    paid = {p["stripe_charge_id"] for p in week.truth.as_json()["documents"]["payments"]}
+    assert not paid & {r["charge"] for r in _latest(week, "refund")}
+    assert not paid & {d["charge"] for d in _latest(week, "dispute")}
+    memos = week.truth.as_json()["documents"]["credit_memos"]
+    assert memos and not paid & {m["stripe_charge_id"] for m in memos}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_both_kinds_of_payment_in_any_five_day_scenario(seed: int) -> None:
+    scenario = generate(ScenarioSpec(seed=seed, days=5, start=START))
+    assert _payments(scenario, "p21_order_no") and _payments(scenario, "p21_invoice_no")
+    assert "order_payment" in dict(set_pieces())
+
+
+def test_a_long_scenario_never_pays_an_order_twice() -> None:
+    scenario = generate(ScenarioSpec(seed=7, days=120, start=START))
+    numbers = [p["p21_order_no"] for p in _payments(scenario, "p21_order_no")]
+    assert len(numbers) == len(set(numbers)) <= 40
+
+
+def test_when_every_order_is_paid_an_invoice_is_paid_instead() -> None:
+    start = int(START.timestamp())
+    world = World(Simulation(1, start, start + 86_400), p21_generate(21, orders=1), Truth({}))
+    sales.order_payment(world)
+    sales.order_payment(world)
+    first, second = world.truth.payments
+    assert first["p21_order_no"] == "1000001" and "p21_invoice_no" in second
+
+
+def test_a_payment_names_an_invoice_or_an_order() -> None:
+    truth = Truth({})
+    doc = {"stripe_charge_id": "ch_1", "currency": "usd"}
+    for bad in (doc, {**doc, "p21_invoice_no": "900001", "p21_order_no": "1000001"}):
+        with pytest.raises(ValueError, match="either"):
+            truth.payment(bad)

@@ -1,8 +1,9 @@
 """The sandbox's ``Order`` and ``RMA`` Transaction API services.
 
-New orders get 7-digit numbers; an ``order_no`` in the header makes it a keyed update (add a
-payment, hold, release, cancel). Item rows are matched by the list's ``Keys`` — with no keys, a
-second row for the same item edits the first, the line-collapse quirk of real P21.
+New orders get 7-digit numbers, after the seed's open orders; an ``order_no`` in the header makes
+it a keyed update (add a payment, hold, release, cancel), of seeded and new orders alike. Item
+rows are matched by the list's ``Keys`` — with no keys, a second row for the same item edits the
+first, the line-collapse quirk of real P21.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from stripe_p21.sandbox.p21 import txn_common as t
-from stripe_p21.sandbox.p21.store import FIRST_ORDER_NO, Store, day_text, now_text
+from stripe_p21.sandbox.p21.seed import FIRST_ORDER_NO
+from stripe_p21.sandbox.p21.store import Store, day_text, now_text
 
 ORDER_FORM = "TABPAGE_1.order"
 ITEMS = "TP_ITEMS.items"

@@ -16,6 +16,8 @@ from stripe_p21.sandbox.p21 import seed_words as words
 DEFAULT_SEED = 21
 COMPANY_ID = "ACME"
 FIRST_CUSTOMER_ID = 100001
+FIRST_ORDER_NO = 1_000_001
+"""The first 7-digit order number; seeded orders start here and new orders follow them."""
 SEED_TODAY = date(2026, 1, 15)
 """The ``today`` used when none is given, so the bare seed alone fixes every value."""
 
@@ -79,6 +81,42 @@ class SeedInvoice:
 
 
 @dataclass(frozen=True)
+class SeedOrderLine:
+    item_id: str
+    quantity: int
+    unit_price: Decimal
+    unit: str
+
+    @property
+    def extended_price(self) -> Decimal:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class SeedOrder:
+    """An open sales order (entered, approved, not shipped, not paid): what a customer can pay
+    for before P21 invoices it. ``po_no`` is the customer's PO, or None."""
+
+    order_no: str
+    customer_id: int
+    po_no: str | None
+    order_date: date
+    requested_date: date
+    taker: str
+    lines: tuple[SeedOrderLine, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """The order's total: the sum of its lines (no tax or freight on seeded orders)."""
+        return sum((line.extended_price for line in self.lines), Decimal("0.00"))
+
+    @property
+    def open_total(self) -> Decimal:
+        """What is still to pay: seeded orders carry no payment, so the whole total."""
+        return self.total
+
+
+@dataclass(frozen=True)
 class SeedData:
     seed: int
     company_id: str
@@ -87,6 +125,7 @@ class SeedData:
     accounts: tuple[SeedAccount, ...]
     periods: tuple[SeedPeriod, ...]
     invoices: tuple[SeedInvoice, ...] = ()
+    orders: tuple[SeedOrder, ...] = ()
 
 
 def _company_name(rng: random.Random, used: set[str]) -> str:
@@ -195,6 +234,62 @@ def _invoices(seed: int, today: date, customer_ids: list[int], count: int) -> li
     return invoices
 
 
+def _customer_po(rng: random.Random) -> str | None:
+    """A customer's purchase-order reference in one of the usual shapes, or none (40 %)."""
+    shape = rng.randrange(5)
+    if shape < 2:
+        return None
+    if shape == 2:
+        return f"PO-{rng.randrange(10_000, 99_999)}"
+    if shape == 3:
+        return f"45{rng.randrange(10**7, 10**8)}"
+    return f"{rng.choice(words.SURNAMES)[:3].upper()}-{rng.randrange(1000, 9999)}"
+
+
+def _order_lines(rng: random.Random, items: list[SeedItem]) -> tuple[SeedOrderLine, ...]:
+    count = rng.choices((1, 2, 3, 4, 5), weights=(30, 30, 20, 12, 8))[0]
+    lines = []
+    for item in rng.sample(items, count):
+        if item.list_price < 50:
+            quantity = rng.choice((10, 25, 50, 100))
+        elif item.list_price < 500:
+            quantity = rng.choice((1, 2, 4, 6, 10, 12))
+        else:
+            quantity = rng.choice((1, 1, 2, 3))
+        discount = rng.choice((0, 0, 0, 5, 10, 15))
+        price = (item.list_price * (100 - discount) / 100).quantize(Decimal("0.01"))
+        lines.append(SeedOrderLine(item.item_id, quantity, price, item.unit))
+    return tuple(lines)
+
+
+def _orders(
+    seed: int, today: date, customers: list[SeedCustomer], items: list[SeedItem], count: int
+) -> list[SeedOrder]:
+    """Open orders entered 30 to 100 days before ``today``, from their own stream (so nothing else
+    changes); only the dates depend on ``today``. Numbers start at ``FIRST_ORDER_NO`` with gaps
+    (the orders in between have shipped and been invoiced)."""
+    rng = random.Random(seed * 7919 + 2)  # noqa: S311 - reproducible test data
+    buyers = [c for c in customers if c.credit_status != "HOLD"]
+    orders, number = [], FIRST_ORDER_NO
+    ages = sorted((rng.randrange(30, 101) for _ in range(count)), reverse=True)
+    for age in ages:
+        customer = rng.choice(buyers)
+        order_date = today - timedelta(days=age)
+        orders.append(
+            SeedOrder(
+                order_no=f"{number:07d}",
+                customer_id=customer.customer_id,
+                po_no=_customer_po(rng),
+                order_date=order_date,
+                requested_date=order_date + timedelta(days=rng.randrange(3, 31)),
+                taker=customer.salesrep_id,
+                lines=_order_lines(rng, items),
+            )
+        )
+        number += rng.randint(1, 4)
+    return orders
+
+
 def generate(
     seed: int = DEFAULT_SEED,
     *,
@@ -202,17 +297,20 @@ def generate(
     customers: int = 200,
     items: int = 500,
     invoices: int = 300,
+    orders: int = 40,
 ) -> SeedData:
     """The whole company; pure: the same arguments always give the same data."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
     used: set[str] = set()
     people = tuple(_customer(rng, i, used, today) for i in range(customers))
+    catalogue = _items(rng, items)
     return SeedData(
         seed=seed,
         company_id=COMPANY_ID,
         customers=people,
-        items=tuple(_items(rng, items)),
+        items=tuple(catalogue),
         accounts=tuple(SeedAccount(*row) for row in words.ACCOUNTS),
         periods=tuple(_periods(today)),
         invoices=tuple(_invoices(seed, today, [c.customer_id for c in people], invoices)),
+        orders=tuple(_orders(seed, today, list(people), catalogue, orders)),
     )

@@ -2,10 +2,13 @@
 
 The demo, the tests and people look here to see the ERP side: customers, orders with lines and
 payments, RMAs and GL entries written since the store was created, as JSON or a plain HTML page.
+An order written to (created, paid, held, released, cancelled) is listed under ``orders``; the
+seed's open orders are listed under ``seeded_orders`` with their total and what has been paid.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -13,6 +16,7 @@ from stripe_p21.sandbox.p21 import customer_records as customers
 from stripe_p21.sandbox.p21 import ledger
 from stripe_p21.sandbox.p21.routes_sales import sales_order_view
 from stripe_p21.sandbox.p21.runtime import Sandbox
+from stripe_p21.sandbox.p21.store import SEEDED_ORDER
 
 LIMIT = 200
 
@@ -26,6 +30,53 @@ def _keys(sandbox: Sandbox, kind: str) -> list[str]:
     return [row["doc_key"] for row in rows]
 
 
+def _order_keys(sandbox: Sandbox, kind: str, rma: str) -> list[str]:
+    """Orders (or RMAs) written through the API, including those that only got a payment."""
+    rows = sandbox.store.rows(
+        "SELECT w.doc_key, MAX(w.seq) AS last FROM sandbox_written w "
+        "JOIN oe_hdr h ON h.order_no = w.doc_key "
+        "WHERE w.kind IN (?, 'payment') AND h.rma_flag = ? "
+        "GROUP BY w.doc_key ORDER BY last DESC LIMIT ?",
+        (kind, rma, LIMIT),
+    )
+    return [row["doc_key"] for row in rows]
+
+
+def _sums(sandbox: Sandbox, sql: str) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for row in sandbox.store.rows(sql, (SEEDED_ORDER,)):
+        totals[row["order_no"]] = totals.get(row["order_no"], Decimal("0.00")) + Decimal(
+            row["amount"]
+        )
+    return totals
+
+
+_SEEDED_TOTALS = (
+    "SELECT order_no, extended_price AS amount FROM oe_line WHERE order_no IN "
+    "(SELECT doc_key FROM sandbox_written WHERE kind = ?)"
+)
+_SEEDED_PAID = (
+    "SELECT order_no, payment_amount AS amount FROM ar_payment_details WHERE order_no IN "
+    "(SELECT doc_key FROM sandbox_written WHERE kind = ?)"
+)
+_SEEDED_HEADERS = (
+    "SELECT * FROM oe_hdr WHERE order_no IN "
+    "(SELECT doc_key FROM sandbox_written WHERE kind = ?) ORDER BY order_no"
+)
+
+
+def _seeded_orders(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """The seed's open orders as they stand now: total of the lines and payments so far."""
+    totals, paid = _sums(sandbox, _SEEDED_TOTALS), _sums(sandbox, _SEEDED_PAID)
+    return [
+        {"OrderNo": h["order_no"], "CustomerId": h["customer_id"], "PoNo": h["po_no"],
+         "OrderDate": h["order_date"], "Approved": h["approved"],
+         "CancelFlag": h["cancel_flag"], "Total": f"{totals.get(h['order_no'], 0):.2f}",
+         "Paid": f"{paid.get(h['order_no'], 0):.2f}"}
+        for h in sandbox.store.rows(_SEEDED_HEADERS, (SEEDED_ORDER,))
+    ]  # fmt: skip
+
+
 def _count(sandbox: Sandbox, sql: str) -> int:
     row = sandbox.store.row(sql)
     return int((row or {}).get("n", 0))
@@ -33,6 +84,7 @@ def _count(sandbox: Sandbox, sql: str) -> int:
 
 def state(sandbox: Sandbox, *, dropped: int, injected: int) -> dict[str, Any]:
     company = sandbox.config.company_id
+    seeded = _seeded_orders(sandbox)
     written_customers = [
         customers.entity_view(row)
         for key in _keys(sandbox, "customer")
@@ -50,11 +102,13 @@ def state(sandbox: Sandbox, *, dropped: int, injected: int) -> dict[str, Any]:
             "items": _count(sandbox, "SELECT COUNT(*) AS n FROM inv_mast"),
             "orders": _count(sandbox, "SELECT COUNT(*) AS n FROM oe_hdr WHERE rma_flag = 'N'"),
             "rmas": _count(sandbox, "SELECT COUNT(*) AS n FROM oe_hdr WHERE rma_flag = 'Y'"),
+            "seeded_orders": len(seeded),
             "gl_entries": _count(sandbox, "SELECT COUNT(DISTINCT transaction_number) AS n FROM gl"),
         },
         "customers": written_customers,
-        "orders": [sales_order_view(sandbox.store, k) for k in _keys(sandbox, "order")],
-        "rmas": [sales_order_view(sandbox.store, k) for k in _keys(sandbox, "rma")],
+        "orders": [sales_order_view(sandbox.store, k) for k in _order_keys(sandbox, "order", "N")],
+        "rmas": [sales_order_view(sandbox.store, k) for k in _order_keys(sandbox, "rma", "Y")],
+        "seeded_orders": seeded,
         "gl_entries": [
             {"TransactionNumber": k, "Lines": ledger.entry(sandbox.store, k)}
             for k in _keys(sandbox, "gl")
@@ -98,6 +152,9 @@ def render_html(data: dict[str, Any]) -> str:
                                      ["CustomerId", "CustomerName", "EmailAddress", "TermsId"])),
         ("Orders", _table(data["orders"], order_cols)),
         ("RMAs (credit memos)", _table(data["rmas"], order_cols)),
+        ("Open orders from the seed", _table(data["seeded_orders"],
+                                             ["OrderNo", "CustomerId", "PoNo", "OrderDate",
+                                              "Approved", "CancelFlag", "Total", "Paid"])),
         ("GL entries", _table(gl_rows, ["TransactionNumber", "AccountNumber", "Period",
                                         "YearForPeriod", "Amount", "Description"])),
     ]  # fmt: skip

@@ -1,4 +1,5 @@
-"""The sandbox's SQLite store: P21's tables, seeded from ``seed.generate``, and small helpers.
+"""The sandbox's SQLite store: P21's tables, seeded from ``seed.generate`` (customers, items,
+accounts, periods, invoices and open sales orders), and small helpers.
 
 Standard-library ``sqlite3`` on one connection used from the event loop: every handler's work is
 a few indexed statements, fast enough for hundreds of orders a second without a thread hop.
@@ -15,7 +16,8 @@ from typing import Any
 from stripe_p21.sandbox.p21.seed import SeedData
 from stripe_p21.sandbox.p21.tables import TABLES, ddl
 
-FIRST_ORDER_NO = 1_000_001
+SEEDED_ORDER = "seeded_order"
+"""``sandbox_written`` kind that marks the seed's open orders (not written through the API)."""
 FIRST_GL_NUMBER = 50_001
 FIRST_CUSTOMER_NO = 200_001
 
@@ -103,6 +105,38 @@ class Store:
                 "beginning_date": day_text(p.begins), "ending_date": day_text(p.ends),
                 "period_closed": "Y" if p.closed else "N",
             })  # fmt: skip
+        self._load_orders(data)
+
+    def _load_orders(self, data: SeedData) -> None:
+        """Open orders: approved, not cancelled, not completed, no payment yet. New orders are
+        numbered after the last of them."""
+        for order in data.orders:
+            entered = day_text(order.order_date)
+            self.insert("oe_hdr", {
+                "order_no": order.order_no, "company_id": data.company_id,
+                "customer_id": order.customer_id, "ship_to_id": order.customer_id,
+                "contact_id": None, "po_no": order.po_no, "order_date": entered,
+                "requested_date": day_text(order.requested_date), "taker": order.taker,
+                "sales_loc_id": 10, "source_loc_id": 10, "approved": "Y", "cancel_flag": "N",
+                "rma_flag": "N", "completed": "N", "currency_id": "USD",
+                "date_created": entered, "date_last_modified": entered,
+            })  # fmt: skip
+            for line_no, line in enumerate(order.lines, start=1):
+                self.insert("oe_line", {
+                    "order_no": order.order_no, "line_no": line_no, "item_id": line.item_id,
+                    "qty_ordered": str(line.quantity), "unit_price": str(line.unit_price),
+                    "extended_price": str(line.extended_price), "unit_of_measure": line.unit,
+                    "user_line_no": str(line_no), "delete_flag": "N", "date_created": entered,
+                })  # fmt: skip
+            self.db.execute(
+                "INSERT INTO sandbox_written (kind, doc_key, action, at) VALUES (?, ?, ?, ?)",
+                (SEEDED_ORDER, order.order_no, "seeded", entered),
+            )
+        if data.orders:
+            last = max(int(order.order_no) for order in data.orders)
+            self.db.execute(
+                "INSERT INTO sandbox_counter (name, value) VALUES ('order_no', ?)", (last,)
+            )
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -86,6 +86,7 @@ def set_pieces() -> list[tuple[str, Story]]:
         ("multiple_partial_refunds", partial(_refunded, currency="usd", parts=3)),
         ("ach_sale", partial(sales.web_order, currency="usd", method="ach")),
         ("invoice_payment", sales.invoice_payment),
+        ("order_payment", sales.order_payment),
         ("unknown_item", partial(sales.web_order, unknown_item=True)),
         ("blocked_highest_risk", partial(sales.web_order, risk="highest")),
     ]
@@ -110,6 +111,8 @@ def _background_sale(world: World, _: Simulation) -> None:
     if roll < 0.12:
         sales.invoice_payment(world)
     elif roll < 0.17:
+        sales.order_payment(world)
+    elif roll < 0.22:
         risky = sales.web_order(world, risk="elevated")
         if risky is not None:
             world.truth.exception("fraud", "elevated_risk", risky["id"])
@@ -150,7 +153,8 @@ def generate(spec: ScenarioSpec) -> Scenario:
         raise ValueError("a scenario needs at least one day")
     start = int(spec.start.timestamp())
     sim = Simulation(spec.seed, start, start + spec.days * DAY)
-    seed_data = p21_seed.generate(spec.p21_seed)
+    # The P21 company as it stands when the scenario starts: its open orders predate the start.
+    seed_data = p21_seed.generate(spec.p21_seed, today=spec.start.astimezone(UTC).date())
     meta: dict[str, Any] = {
         "seed": spec.seed, "days": spec.days, "p21_seed": spec.p21_seed,
         "p21_company_id": seed_data.company_id,

@@ -1,5 +1,6 @@
 """Sales stories: web-shop orders whose metadata lists P21 items (by `p21_item_id` or SKU, some
-unknown to P21), payments of open P21 invoices, and what P21 should hold for each."""
+unknown to P21), payments of open P21 invoices and of open P21 sales orders, and what P21 should
+hold for each."""
 
 from __future__ import annotations
 
@@ -100,6 +101,12 @@ def web_order(
     return charge
 
 
+def _payer(world: World, p21_customer_id: int) -> str | None:
+    """The scenario's Stripe customer linked to this P21 customer, if there is one."""
+    linked = [c for c in world.customers if c.p21_customer_id == p21_customer_id]
+    return linked[0].stripe_id if linked else None
+
+
 def invoice_payment(world: World) -> StripeObj | None:
     """A customer pays the open balance of an existing P21 invoice by card."""
     invoice = world.open_invoice()
@@ -107,15 +114,33 @@ def invoice_payment(world: World) -> StripeObj | None:
         return web_order(world)
     open_balance = invoice.total - invoice.paid
     amount = price_in(open_balance, "usd")
-    linked = [c for c in world.customers if c.p21_customer_id == invoice.customer_id]
-    customer = linked[0] if linked else None
     meta = {"p21_invoice_no": invoice.invoice_no, "p21_customer_id": str(invoice.customer_id)}
-    pay = Payment(amount, "usd", customer.stripe_id if customer else None, meta,
+    pay = Payment(amount, "usd", _payer(world, invoice.customer_id), meta,
                   f"Payment for invoice {invoice.invoice_no}")  # fmt: skip
     intent, charge = charge_now(world, pay)
     world.truth.payment({
         "stripe_charge_id": charge["id"], "stripe_payment_intent_id": intent["id"],
         "p21_invoice_no": invoice.invoice_no, "p21_customer_id": invoice.customer_id,
+        "currency": "usd", "amount": as_decimal(amount, "usd"), "amount_minor": amount,
+    })  # fmt: skip
+    return charge
+
+
+def order_payment(world: World) -> StripeObj | None:
+    """A customer pays an open P21 sales order (entered by phone, EDI or a sales rep) by card
+    before it ships: the metadata names the order, the amount is its open total in USD. Each
+    order is paid once; when every seeded order is paid, an invoice is paid instead."""
+    order = world.open_order()
+    if order is None:
+        return invoice_payment(world)
+    amount = price_in(order.open_total, "usd")
+    meta = {"p21_order_no": order.order_no, "p21_customer_id": str(order.customer_id)}
+    pay = Payment(amount, "usd", _payer(world, order.customer_id), meta,
+                  f"Payment for order {order.order_no}")  # fmt: skip
+    intent, charge = charge_now(world, pay)
+    world.truth.payment({
+        "stripe_charge_id": charge["id"], "stripe_payment_intent_id": intent["id"],
+        "p21_order_no": order.order_no, "p21_customer_id": order.customer_id,
         "currency": "usd", "amount": as_decimal(amount, "usd"), "amount_minor": amount,
     })  # fmt: skip
     return charge

@@ -1,6 +1,7 @@
 """The ground truth of a scenario: what P21 should hold afterwards (orders, payments on existing
-invoices, credit memos, payout GL entries), the customer links, each payout's reconciliation and
-the exceptions a reviewer should see. Its JSON form is documented in docs/scenarios.md."""
+invoices and orders, credit memos, payout GL entries), the customer links, each payout's
+reconciliation and the exceptions a reviewer should see. Its JSON form is documented in
+docs/scenarios.md."""
 
 from __future__ import annotations
 
@@ -58,7 +59,10 @@ class Truth:
         self.documented.add(str(doc["stripe_charge_id"]))
 
     def payment(self, doc: Doc) -> None:
-        """A payment P21 should hold against an existing invoice."""
+        """A payment P21 should hold against an existing invoice (`p21_invoice_no`) or an
+        existing sales order (`p21_order_no`); exactly one of the two is named."""
+        if ("p21_invoice_no" in doc) == ("p21_order_no" in doc):
+            raise ValueError("a payment names either p21_invoice_no or p21_order_no")
         self.payments.append(doc)
         self.documented.add(str(doc["stripe_charge_id"]))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from stripe_p21.sandbox.p21.seed import SeedData, SeedInvoice, SeedItem
+from stripe_p21.sandbox.p21.seed import SeedData, SeedInvoice, SeedItem, SeedOrder
 from stripe_p21.sandbox.scenarios.customers import ScenarioCustomer
 from stripe_p21.sandbox.scenarios.sim import Simulation, StripeObj
 from stripe_p21.sandbox.scenarios.truth import Truth
@@ -42,6 +42,8 @@ class World:
     customers: list[ScenarioCustomer] = field(default_factory=list)
     ledger: Ledger = field(default_factory=Ledger)
     web_orders: itertools.count[int] = field(default_factory=lambda: itertools.count(100_001))
+    paid_orders: set[str] = field(default_factory=set)
+    """P21 order numbers already paid in this scenario (an order is paid once)."""
 
     def customer(self) -> ScenarioCustomer:
         """A random customer of the scenario."""
@@ -55,6 +57,20 @@ class World:
         """A P21 invoice with an open balance, if the seed has any."""
         open_ones = [inv for inv in self.seed.invoices if inv.paid < inv.total]
         return self.sim.rng.choice(open_ones) if open_ones else None
+
+    def open_order(self) -> SeedOrder | None:
+        """An open P21 sales order of the seed not yet paid in this scenario (None when all
+        are); it is marked paid."""
+        open_ones = [
+            order
+            for order in self.seed.orders
+            if order.open_total > 0 and order.order_no not in self.paid_orders
+        ]
+        if not open_ones:
+            return None
+        order = self.sim.rng.choice(open_ones)
+        self.paid_orders.add(order.order_no)
+        return order
 
     def account(self, role: str) -> str:
         """The P21 GL account number the seed's chart gives `role` (bank, card_fees…)."""
