@@ -16,6 +16,8 @@ from stripe_p21.api.ops import healthz, metrics_endpoint, readyz
 from stripe_p21.db.migrate import upgrade
 from stripe_p21.ingest.sweeper import housekeeping, sweep
 from stripe_p21.ingest.webhook import receive_stripe_webhook
+from stripe_p21.intelligence.mapping_suggest.controller import MappingController
+from stripe_p21.intelligence.matching.api import CustomerMatchController
 from stripe_p21.logging import configure_logging
 from stripe_p21.pipeline.registry import HandlerRegistry
 from stripe_p21.runtime.arq_queue import ArqQueue, connect
@@ -90,7 +92,15 @@ def create_app(
     )
     services = Services.build(settings, queue or build_queue(settings), registry)
     app = Litestar(
-        route_handlers=[receive_stripe_webhook, healthz, readyz, metrics_endpoint, EventController],
+        route_handlers=[
+            receive_stripe_webhook,
+            healthz,
+            readyz,
+            metrics_endpoint,
+            EventController,
+            CustomerMatchController,
+            MappingController,
+        ],
         lifespan=[_lifespan(services)],
         openapi_config=OpenAPIConfig(title="stripe-p21", version=__version__, path="/schema"),
         debug=False,

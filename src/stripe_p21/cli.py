@@ -100,8 +100,27 @@ def tokens_create(name: str, role: str) -> None:
 )
 @click.option("--type", "types", multiple=True, help="Event type, e.g. charge.succeeded.")
 @click.option("--id", "ids", multiple=True, help="Event id (repeatable).")
-def replay(statuses: tuple[str, ...], types: tuple[str, ...], ids: tuple[str, ...]) -> None:
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write nothing: print the P21 commands the current mapping would produce for each --id "
+    "and how they differ from what was written.",
+)
+@click.option("--as-is", is_flag=True, help="With --dry-run: keep earlier links (default: fresh).")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run: print JSON.")
+def replay(
+    statuses: tuple[str, ...],
+    types: tuple[str, ...],
+    ids: tuple[str, ...],
+    dry_run: bool,
+    as_is: bool,
+    as_json: bool,
+) -> None:
     """Put matching events back in line (fresh attempt budget) and enqueue them."""
+    if dry_run:
+        from stripe_p21.pipeline.dryrun import cli_dry_run
+
+        sys.exit(cli_dry_run(ids, fresh=not as_is, as_json=as_json))
     if not (statuses or types or ids):
         raise click.UsageError("name at least one --status, --type or --id")
     from stripe_p21.pipeline.replay import reset_for_replay
@@ -156,7 +175,9 @@ def _with_services(run: Any) -> Any:
 
 def _attach_subcommands() -> None:
     """Commands that live beside their domain (sandboxes, scenarios, backfill)."""
+    from stripe_p21.evals.cli import eval_group
     from stripe_p21.ingest.backfill_cli import backfill
+    from stripe_p21.intelligence.matching.train import train_group
     from stripe_p21.sandbox.p21.cli import p21
     from stripe_p21.sandbox.scenarios.cli import scenario
     from stripe_p21.sandbox.stripe.cli import stripe
@@ -165,6 +186,8 @@ def _attach_subcommands() -> None:
     sandbox.add_command(stripe, "stripe")
     main.add_command(scenario, "scenario")
     main.add_command(backfill, "backfill")
+    main.add_command(eval_group, "eval")
+    main.add_command(train_group, "train")
 
 
 _attach_subcommands()
