@@ -90,5 +90,5 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio"):
+    for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio", "stripe"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -19,6 +19,7 @@ from stripe_p21.db.engine import create_engine, session_factory
 from stripe_p21.ingest.remote import Network, parse_networks
 from stripe_p21.pipeline.gateways import Gateways
 from stripe_p21.pipeline.jobs import JobDeps, process_event
+from stripe_p21.pipeline.mapping.config import load_mapping
 from stripe_p21.pipeline.registry import HandlerRegistry
 from stripe_p21.pipeline.registry import registry as default_registry
 from stripe_p21.pipeline.retry import RetryPolicy
@@ -85,7 +86,11 @@ class Services:
             registry=registry or default_registry,
             webhook_secrets=settings.webhook.secrets(),
             trusted_proxies=parse_networks(settings.webhook.trusted_proxies),
-            gateways=Gateways(settings, matcher_factory=matcher_factory(settings, sessions)),
+            gateways=Gateways(
+                settings,
+                mapping=load_mapping(settings.sync.mapping_file),
+                matcher_factory=matcher_factory(settings, sessions),
+            ),
         )
 
     def job_deps(self) -> JobDeps:

@@ -167,6 +167,7 @@ def create_app(
         on_startup=[box.start],
         on_shutdown=[] if sandbox is not None else [box.stop],
         openapi_config=None,
+        logging_config=None,  # leave logging to the process (ours, or the CLI's)
     )
     app.state.sandbox = box
     return app
