@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from stripe_p21 import __version__
 from stripe_p21.api.events import EventController
 from stripe_p21.api.ops import healthz, metrics_endpoint, readyz
+from stripe_p21.api.reconciliation import ReconciliationController
 from stripe_p21.db.migrate import upgrade
 from stripe_p21.ingest.sweeper import housekeeping, sweep
 from stripe_p21.ingest.webhook import receive_stripe_webhook
@@ -100,6 +101,7 @@ def create_app(
             EventController,
             CustomerMatchController,
             MappingController,
+            ReconciliationController,
         ],
         lifespan=[_lifespan(services)],
         openapi_config=OpenAPIConfig(title="stripe-p21", version=__version__, path="/schema"),

@@ -12,9 +12,9 @@ from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
-from stripe_p21.connectors.p21.errors import P21RejectedError
+from stripe_p21.connectors.p21.errors import P21NotFound, P21RejectedError
 from stripe_p21.connectors.p21.http import P21Http
-from stripe_p21.connectors.p21.odata import any_of, flag, parse_datetime, query_table
+from stripe_p21.connectors.p21.odata import any_of, flag, parse_datetime, query_table, quote
 from stripe_p21.connectors.p21.schemas import (
     Item,
     JournalEntry,
@@ -72,6 +72,22 @@ class AccountingOps:
         if not echoed:
             raise P21RejectedError("GL post answered without lines", path=GL_PATH)
         return PostedJournal(str(echoed[0]["TransactionNumber"]), tuple(echoed))
+
+    async def find_journal_by_reference(self, reference: str) -> str | None:
+        """The ``TransactionNumber`` of the entry whose line descriptions start with
+        ``reference`` (our Stripe id goes first in every description), or None. P21's GL API has
+        no idempotency key: this is the lookup-before-retry for journal entries (OData ``gl``)."""
+        where = (
+            f"company_no eq {quote(self.company_id)} and startswith(description,{quote(reference)})"
+        )
+        try:
+            rows = await query_table(
+                self._http, "gl", where=where, select=("transaction_number",),
+                orderby="gl_uid", top=1,
+            )  # fmt: skip
+        except P21NotFound:
+            return None
+        return str(rows[0]["transaction_number"]) if rows else None
 
     async def get_journal_entry(self, transaction_number: str) -> PostedJournal | None:
         """The entry's lines; P21 answers ``200 []`` for an unknown number."""
