@@ -126,6 +126,18 @@ class SeedData:
     periods: tuple[SeedPeriod, ...]
     invoices: tuple[SeedInvoice, ...] = ()
     orders: tuple[SeedOrder, ...] = ()
+    service_items: tuple[SeedItem, ...] = ()
+    """Fixed non-stock items the Stripe sync uses (fallback, refund, subscription service);
+    kept apart from ``items`` so the catalogue, and every stream drawn from it, stays unchanged."""
+
+
+SERVICE_ITEMS = (
+    SeedItem("MISC-STRIPE", "Stripe sale, unmapped item (non-stock)", Decimal("0.00"), "EA", "SVC"),
+    SeedItem("REFUND-STRIPE", "Stripe refund credit (non-stock)", Decimal("0.00"), "EA", "SVC"),
+    SeedItem("SUB-PLAN", "Subscription service (non-stock)", Decimal("0.00"), "EA", "SVC"),
+)
+"""Non-stock items of `config/mapping.yaml` (`fallback_item_id`, `refund_item_id`); fixed, never
+drawn from the random stream."""
 
 
 def _company_name(rng: random.Random, used: set[str]) -> str:
@@ -313,4 +325,5 @@ def generate(
         periods=tuple(_periods(today)),
         invoices=tuple(_invoices(seed, today, [c.customer_id for c in people], invoices)),
         orders=tuple(_orders(seed, today, list(people), catalogue, orders)),
+        service_items=SERVICE_ITEMS,
     )
