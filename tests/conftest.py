@@ -10,10 +10,15 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import hypothesis  # noqa: F401  (see below)
 import pytest
 from sqlmodel import SQLModel
 
 import stripe_p21.db.models  # noqa: F401  (every table on the metadata)
+
+# hypothesis is imported here, at a shallow stack: otherwise its pytest plugin imports it at
+# session end, deep in pytest's hooks, where CPython 3.11.7's parser can fail with
+# "SystemError: AST constructor recursion depth mismatch" while pytest rewrites it.
 from stripe_p21.db.migrate import upgrade
 from tests.support import backends
 from tests.support.stack import Stack, running_stack, stack_env

@@ -102,6 +102,7 @@ def open_dispute(world: World, charge: StripeObj, outcome: str) -> None:
     sim.update("charge.updated", charge, disputed=True)
     world.truth.exception("disputes", "inquiry" if inquiry else "dispute_needs_response",
                           dispute["id"], stripe_charge_id=charge["id"])  # fmt: skip
+    world.truth.set_order_status(charge["id"], "held")  # held while the dispute is open
     if not inquiry:
         txn = _dispute_txn(world, dispute, -int(charge["amount"]), "dispute")
         sim.update("charge.dispute.funds_withdrawn", dispute, balance_transactions=[txn])
@@ -114,6 +115,8 @@ def _close_dispute(world: World, dispute: StripeObj, outcome: str) -> None:
     sim = world.sim
     status = "warning_closed" if outcome == "inquiry" else outcome
     sim.update("charge.dispute.closed", dispute, status=status)
+    # A lost dispute cancels the order (the money is gone); won or an inquiry releases it.
+    world.truth.set_order_status(dispute["charge"], "cancelled" if outcome == "lost" else "open")
     if outcome == "won":
         txn = _dispute_txn(world, dispute, int(dispute["amount"]), "dispute_reversal")
         txns = [*dispute["balance_transactions"], txn]
