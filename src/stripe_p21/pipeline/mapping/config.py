@@ -90,6 +90,9 @@ class GL(_Strict):
     journal_id: str = "STRIPE"
     accounts: dict[str, str]
     fee_accounts: dict[str, str] = Field(default_factory=dict)
+    dispute_entries: Literal["memo", "post"] = "memo"
+    """`memo`: dispute money is booked by the payout's entry (recorded, not posted, at
+    funds_withdrawn/reinstated); `post`: also post an entry per dispute movement (ADR 0502)."""
 
     @field_validator("accounts")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from stripe_p21.connectors.p21.errors import P21OutcomeUnknown, P21RejectedError
-from stripe_p21.pipeline.errors import NeedsReview
+from stripe_p21.pipeline.errors import NeedsReview, TransientError
 from stripe_p21.pipeline.mapping.config import MappingConfig
 from stripe_p21.pipeline.mapping.disputes import (
     DisputeMoney,
@@ -43,9 +43,8 @@ dispute found it (held while the dispute was open, so it stays held for a person
 
 
 def dispute_gl_mode(config: MappingConfig) -> GlMode:
-    """`memo` (default) or `post`, from `gl.dispute_entries` once the mapping file has it."""
-    mode = getattr(config.gl, "dispute_entries", "memo")
-    return "post" if mode == "post" else "memo"
+    """`memo` (default) or `post`, from `gl.dispute_entries` in the mapping file."""
+    return config.gl.dispute_entries
 
 
 def _signal(dispute: dict[str, Any]) -> Signal:
@@ -157,8 +156,8 @@ async def _post(
     money: DisputeMoney,
     lines: tuple[JournalLine, ...],
 ) -> str:
-    """Post the entry in the open period of its day. P21's GL has no lookup by Stripe
-    reference, so a lost answer goes to a person instead of being re-sent blindly."""
+    """Post the entry in the open period of its day, once: look the entry up by its Stripe
+    reference in P21 first, and again when a post's answer is lost (never re-sent blindly)."""
     moment = money.created or int(ctx.created.timestamp())
     day = company_date(moment, ctx.mapping)
     period = open_period_for(day, await ctx.p21.list_open_periods())
@@ -170,6 +169,10 @@ async def _post(
     entry = dispute_journal(
         lines, period=period, day=day, dispute_id=dispute_id, kind=kind, config=ctx.mapping
     )
+    reference = lines[0].description.split(":")[0]  # "Stripe dispute dp_… (ch_…) funds …"
+    found = await ctx.p21.find_journal_by_reference(reference)
+    if found is not None:  # an earlier attempt posted it and its answer was lost
+        return found
     try:
         posted = await ctx.p21.post_journal_entry(entry)
     except P21RejectedError as exc:
@@ -178,9 +181,10 @@ async def _post(
             evidence={"entry": repr(entry)},
         ) from exc  # fmt: skip
     except P21OutcomeUnknown as exc:
-        raise NeedsReview(
-            f"GL post for {dispute_id} funds {kind} lost its answer: check P21 before retrying",
-            queue="sync", reason="gl_outcome_unknown", stripe_object_id=dispute_id,
-            evidence={"entry": repr(entry)},
-        ) from exc  # fmt: skip
+        found = await ctx.p21.find_journal_by_reference(reference)
+        if found is not None:
+            return found
+        raise TransientError(
+            f"GL post for {dispute_id} funds {kind} lost its answer; looked up before retrying"
+        ) from exc
     return posted.transaction_number
