@@ -152,7 +152,9 @@ async def test_state_as_json_and_html(raw: httpx.AsyncClient) -> None:
     data = (await raw.get("/sandbox/state")).json()
     seeded = data["counts"]["seeded_orders"]
     assert seeded == len(data["seeded_orders"]) == 40
-    assert data["counts"]["orders"] == seeded + 1
+    invoiced = data["counts"]["invoices"]
+    assert invoiced == len(data["invoices"]) == 300
+    assert data["counts"]["orders"] == seeded + invoiced + 1  # open, invoiced and the new one
     assert len(data["orders"]) == 1 and data["orders"][0]["Lines"]["list"]
     page = await raw.get("/sandbox/state", headers={"Accept": "text/html"})
     assert page.headers["content-type"].startswith("text/html") and "<table>" in page.text

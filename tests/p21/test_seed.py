@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from stripe_p21.sandbox.p21.seed import FIRST_ORDER_NO, SeedData, generate
+from stripe_p21.sandbox.p21.seed import FIRST_ORDER_NO, LAST_INVOICED_ORDER_NO, SeedData, generate
 from stripe_p21.sandbox.p21.seed_words import LEGAL_SUFFIXES
 
 
@@ -95,3 +95,45 @@ def test_orders_leave_the_rest_of_the_seed_unchanged() -> None:
     assert with_orders.customers == without.customers
     assert with_orders.items == without.items
     assert with_orders.invoices == without.invoices
+
+
+def test_every_invoice_comes_from_a_completed_order() -> None:
+    data = generate()
+    invoices = {i.invoice_no: i for i in data.invoices}
+    shipped = data.invoiced_orders
+    assert sorted(o.invoice_no for o in shipped) == sorted(invoices)
+    numbers = [int(o.order_no) for o in shipped]
+    assert numbers == list(range(LAST_INVOICED_ORDER_NO - 299, LAST_INVOICED_ORDER_NO + 1))
+    assert max(numbers) < FIRST_ORDER_NO <= min(int(o.order_no) for o in data.orders)
+    items = {i.item_id for i in data.items}
+    for order in shipped:
+        invoice = invoices[order.invoice_no]
+        assert order.customer_id == invoice.customer_id and order.total == invoice.total
+        assert order.order_date < order.requested_date <= order.ship_date == invoice.invoice_date
+        assert order.lines and all(line.item_id in items for line in order.lines)
+        assert len({line.item_id for line in order.lines}) == len(order.lines)
+        assert all(line.quantity > 0 and line.unit_price > 0 for line in order.lines)
+        assert order.open_total == 0
+    assert [o.order_date for o in shipped] == sorted(o.order_date for o in shipped)
+    assert data.invoice_order_nos() == {o.invoice_no: o.order_no for o in shipped}
+    pos = [o.po_no.upper() for o in (*data.orders, *shipped) if o.po_no]
+    assert len(pos) == len(set(pos))
+
+
+def test_invoiced_orders_are_deterministic_and_only_their_dates_follow_today() -> None:
+    assert generate(7).invoiced_orders == generate(7).invoiced_orders
+    assert generate(7).invoiced_orders != generate(8).invoiced_orders
+    early, late = generate(21, today=date(2025, 1, 1)), generate(21, today=date(2027, 6, 1))
+    undated = [
+        [(o.order_no, o.invoice_no, o.customer_id, o.po_no, o.lines) for o in data.invoiced_orders]
+        for data in (early, late)
+    ]
+    assert undated[0] == undated[1]
+
+
+def test_invoiced_orders_leave_the_rest_of_the_seed_unchanged() -> None:
+    with_history, without = generate(), generate(invoices=0)
+    assert without.invoices == () and without.invoiced_orders == ()
+    assert with_history.customers == without.customers
+    assert with_history.items == without.items
+    assert with_history.orders == without.orders

@@ -17,7 +17,6 @@ from stripe_p21.pipeline.sync.payments import ensure_charge_synced
 from stripe_p21.pipeline.tables import SyncLink
 from stripe_p21.sync_check.result import CheckResult, Difference
 from tests.support.sync_stack import SyncStack, SyncStackFactory
-from tests.sync.payments.service_items import add_service_items
 
 MY_QUEUES = {"mapping", "billing", "customer_match", "sync"}
 
@@ -51,7 +50,6 @@ async def _links(s: SyncStack) -> dict[tuple[str, str], SyncLink]:
 
 
 async def _played(s: SyncStack, **chaos: float) -> tuple[list[str], set[str]]:
-    add_service_items(s.p21_app)
     scenario = await s.play(days=3, seed=7, **chaos)  # type: ignore[arg-type]
     statuses = await s.settle_all(within=240)
     assert sum(statuses.values()) >= scenario.event_count  # plus our write-back updates

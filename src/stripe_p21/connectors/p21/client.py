@@ -1,7 +1,8 @@
 """``P21Client``: the async Prophet 21 client the pipeline uses through ``P21Gateway``.
 
 It wires the HTTP layer (one AsyncClient, shared token, per-host limit, timeouts) to the customer,
-order and accounting capabilities, and can be built from ``P21Settings`` or explicit arguments.
+order, invoice and accounting capabilities, and can be built from ``P21Settings`` or explicit
+arguments.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from stripe_p21.connectors.p21.accounting import AccountingOps
 from stripe_p21.connectors.p21.auth import Credentials, TokenManager
 from stripe_p21.connectors.p21.customers import CustomerOps
 from stripe_p21.connectors.p21.http import P21Http
+from stripe_p21.connectors.p21.invoices import InvoiceOps
 from stripe_p21.connectors.p21.orders import OrderOps
 from stripe_p21.settings import P21Settings
 
 
-class P21Client(CustomerOps, OrderOps, AccountingOps):
+class P21Client(CustomerOps, OrderOps, InvoiceOps, AccountingOps):
     """Async client for one P21 server; use as ``async with P21Client(...) as p21:``."""
 
     def __init__(

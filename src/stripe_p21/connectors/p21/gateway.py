@@ -14,6 +14,7 @@ from stripe_p21.connectors.p21.schemas import (
     CustomerChanges,
     CustomerDraft,
     CustomerRow,
+    Invoice,
     Item,
     JournalEntry,
     OrderDraft,
@@ -62,6 +63,8 @@ class P21Gateway(Protocol):
     async def get_order(self, order_no: str) -> P21Order: ...
 
     async def find_orders_by_reference(self, po_no: str) -> list[OrderSummary]: ...
+
+    async def find_invoice(self, invoice_no: str) -> Invoice | None: ...
 
     async def post_journal_entry(self, entry: JournalEntry) -> PostedJournal: ...
 

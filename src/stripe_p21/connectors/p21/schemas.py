@@ -181,6 +181,24 @@ class P21Order:
 
 
 @dataclass(frozen=True)
+class Invoice:
+    """An ``invoice_hdr`` row: P21 invoices an order when it ships, so ``order_no`` names the
+    order it came from (where a payment of the invoice is applied); None when P21 shows none."""
+
+    invoice_no: str
+    order_no: str | None
+    customer_id: int | None
+    total_amount: Decimal
+    amount_paid: Decimal
+    paid_in_full: bool
+
+    @property
+    def open_balance(self) -> Decimal:
+        """What is still owed on the invoice."""
+        return self.total_amount - self.amount_paid
+
+
+@dataclass(frozen=True)
 class JournalLine:
     account_number: str
     amount: AmountLike

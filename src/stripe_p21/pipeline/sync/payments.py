@@ -230,13 +230,9 @@ async def _pay_order(ctx: HandlerContext, charge: Charge) -> SyncLink:
 
 
 async def _invoice_order_no(ctx: HandlerContext, invoice_no: str) -> str | None:
-    """The sales order P21 invoiced as `invoice_no`, when the gateway can read invoices."""
-    find_invoice = getattr(ctx.p21, "find_invoice", None)
-    if find_invoice is None:
-        return None
-    invoice = await find_invoice(invoice_no)
-    order_no = getattr(invoice, "order_no", None) if invoice is not None else None
-    return str(order_no) if order_no else None
+    """The sales order P21 invoiced as `invoice_no` (None: no such invoice, or no order on it)."""
+    invoice = await ctx.p21.find_invoice(invoice_no)
+    return invoice.order_no if invoice is not None else None
 
 
 async def _pay_invoice(ctx: HandlerContext, charge: Charge) -> SyncLink:

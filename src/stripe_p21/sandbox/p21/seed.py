@@ -18,6 +18,9 @@ COMPANY_ID = "ACME"
 FIRST_CUSTOMER_ID = 100001
 FIRST_ORDER_NO = 1_000_001
 """The first 7-digit order number; seeded orders start here and new orders follow them."""
+LAST_INVOICED_ORDER_NO = FIRST_ORDER_NO - 1
+"""The orders P21 shipped and invoiced (one per seeded invoice) are numbered in a block of their
+own that ends here, just below the open orders: 999701-1000000 for the default 300 invoices."""
 SEED_TODAY = date(2026, 1, 15)
 """The ``today`` used when none is given, so the bare seed alone fixes every value."""
 
@@ -117,6 +120,20 @@ class SeedOrder:
 
 
 @dataclass(frozen=True)
+class SeedInvoicedOrder(SeedOrder):
+    """A sales order that shipped and was invoiced as ``invoice_no`` (completed in ``oe_hdr``):
+    its lines add up to the invoice's total; what is still owed is the invoice's balance."""
+
+    invoice_no: str
+    ship_date: date
+
+    @property
+    def open_total(self) -> Decimal:
+        """Nothing is open on a completed order: the invoice carries the balance."""
+        return Decimal("0.00")
+
+
+@dataclass(frozen=True)
 class SeedData:
     seed: int
     company_id: str
@@ -129,6 +146,13 @@ class SeedData:
     service_items: tuple[SeedItem, ...] = ()
     """Fixed non-stock items the Stripe sync uses (fallback, refund, subscription service);
     kept apart from ``items`` so the catalogue, and every stream drawn from it, stays unchanged."""
+    invoiced_orders: tuple[SeedInvoicedOrder, ...] = ()
+    """The order each invoice came from (P21 invoices an order when it ships), in order number
+    order; drawn from a stream of their own, so nothing above changes."""
+
+    def invoice_order_nos(self) -> dict[str, str]:
+        """Invoice number → the number of the order it invoiced."""
+        return {order.invoice_no: order.order_no for order in self.invoiced_orders}
 
 
 SERVICE_ITEMS = (
@@ -279,7 +303,8 @@ def _orders(
 ) -> list[SeedOrder]:
     """Open orders entered 30 to 100 days before ``today``, from their own stream (so nothing else
     changes); only the dates depend on ``today``. Numbers start at ``FIRST_ORDER_NO`` with gaps
-    (the orders in between have shipped and been invoiced)."""
+    (the orders in between have shipped; the seeded invoices' own orders are the block below,
+    see ``_invoiced_orders``)."""
     rng = random.Random(seed * 7919 + 2)  # noqa: S311 - reproducible test data
     buyers = [c for c in customers if c.credit_status != "HOLD"]
     orders, number = [], FIRST_ORDER_NO
@@ -302,6 +327,74 @@ def _orders(
     return orders
 
 
+def _invoiced_lines(
+    rng: random.Random, items: list[SeedItem], total: Decimal
+) -> tuple[SeedOrderLine, ...]:
+    """Lines of catalogue items adding up to exactly ``total``: list-priced lines taking part of
+    what is left, then one line for the rest, at the item and quantity (of a dozen drawn) whose
+    unit price comes nearest the item's list price."""
+    count = rng.choices((1, 2, 3, 4), weights=(35, 35, 20, 10))[0]
+    drawn = rng.sample(items, min(len(items), count - 1 + 12))
+    count = min(count, len(drawn))
+    lines, left = [], total
+    for item in drawn[: count - 1]:
+        budget = left * rng.randrange(20, 60) / 100
+        quantity = int(budget / item.list_price) if item.list_price > 0 else 0
+        if quantity >= 1:
+            lines.append(SeedOrderLine(item.item_id, quantity, item.list_price, item.unit))
+            left -= quantity * item.list_price
+    cents = int(left * 100)
+    quantities = [q for q in range(1, 101) if cents % q == 0]
+    last, quantity = min(
+        ((item, q) for item in drawn[count - 1 :] if item.list_price > 0 for q in quantities),
+        key=lambda pick: abs(left / pick[1] / pick[0].list_price - 1),
+    )
+    price = (left / quantity).quantize(Decimal("0.01"))
+    lines.append(SeedOrderLine(last.item_id, quantity, price, last.unit))
+    return tuple(lines)
+
+
+def _invoiced_orders(
+    seed: int,
+    invoices: list[SeedInvoice],
+    customers: list[SeedCustomer],
+    items: list[SeedItem],
+    taken_pos: set[str],
+) -> list[SeedInvoicedOrder]:
+    """The order behind each invoice, from its own stream: the invoice's customer, entered 2 to
+    20 days before the invoice date and shipped on it, lines summing to the invoice total.
+    Numbered by order date (then invoice number) in the block ending at
+    ``LAST_INVOICED_ORDER_NO``; only the dates depend on ``today``."""
+    rng = random.Random(seed * 7919 + 3)  # noqa: S311 - reproducible test data
+    reps = {c.customer_id: c.salesrep_id for c in customers}
+    drafts = []
+    for invoice in invoices:
+        order_date = invoice.invoice_date - timedelta(days=rng.randrange(2, 21))
+        po_no = _customer_po(rng)
+        if po_no is not None and po_no.upper() in taken_pos:
+            po_no = None
+        if po_no is not None:
+            taken_pos.add(po_no.upper())
+        lines = _invoiced_lines(rng, items, invoice.total)
+        drafts.append((order_date, invoice, po_no, lines))
+    drafts.sort(key=lambda d: (d[0], d[1].invoice_no))
+    first = LAST_INVOICED_ORDER_NO - len(drafts) + 1
+    return [
+        SeedInvoicedOrder(
+            order_no=str(first + n),
+            customer_id=invoice.customer_id,
+            po_no=po_no,
+            order_date=order_date,
+            requested_date=min(order_date + timedelta(days=7), invoice.invoice_date),
+            taker=reps[invoice.customer_id],
+            lines=lines,
+            invoice_no=invoice.invoice_no,
+            ship_date=invoice.invoice_date,
+        )
+        for n, (order_date, invoice, po_no, lines) in enumerate(drafts)
+    ]
+
+
 def generate(
     seed: int = DEFAULT_SEED,
     *,
@@ -316,6 +409,9 @@ def generate(
     used: set[str] = set()
     people = tuple(_customer(rng, i, used, today) for i in range(customers))
     catalogue = _items(rng, items)
+    history = _invoices(seed, today, [c.customer_id for c in people], invoices)
+    open_orders = _orders(seed, today, list(people), catalogue, orders)
+    taken = {o.po_no.upper() for o in open_orders if o.po_no}
     return SeedData(
         seed=seed,
         company_id=COMPANY_ID,
@@ -323,7 +419,8 @@ def generate(
         items=tuple(catalogue),
         accounts=tuple(SeedAccount(*row) for row in words.ACCOUNTS),
         periods=tuple(_periods(today)),
-        invoices=tuple(_invoices(seed, today, [c.customer_id for c in people], invoices)),
-        orders=tuple(_orders(seed, today, list(people), catalogue, orders)),
+        invoices=tuple(history),
+        orders=tuple(open_orders),
         service_items=SERVICE_ITEMS,
+        invoiced_orders=tuple(_invoiced_orders(seed, history, list(people), catalogue, taken)),
     )

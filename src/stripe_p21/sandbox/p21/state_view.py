@@ -3,7 +3,8 @@
 The demo, the tests and people look here to see the ERP side: customers, orders with lines and
 payments, RMAs and GL entries written since the store was created, as JSON or a plain HTML page.
 An order written to (created, paid, held, released, cancelled) is listed under ``orders``; the
-seed's open orders are listed under ``seeded_orders`` with their total and what has been paid.
+seed's open orders are listed under ``seeded_orders`` with their total and what has been paid,
+and the seed's invoices under ``invoices`` with the order each came from (``OrderNo``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,22 @@ def _seeded_orders(sandbox: Sandbox) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+_INVOICES = (
+    "SELECT invoice_no, order_no, customer_id, invoice_date, total_amount, amount_paid, "
+    "paid_in_full_flag FROM invoice_hdr ORDER BY invoice_no"
+)
+
+
+def invoices(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """Every invoice with the order P21 invoiced (where a payment of the invoice goes)."""
+    return [
+        {"InvoiceNo": r["invoice_no"], "OrderNo": r["order_no"], "CustomerId": r["customer_id"],
+         "InvoiceDate": r["invoice_date"], "TotalAmount": r["total_amount"],
+         "AmountPaid": r["amount_paid"], "PaidInFullFlag": r["paid_in_full_flag"]}
+        for r in sandbox.store.rows(_INVOICES)
+    ]  # fmt: skip
+
+
 def _count(sandbox: Sandbox, sql: str) -> int:
     row = sandbox.store.row(sql)
     return int((row or {}).get("n", 0))
@@ -103,12 +120,14 @@ def state(sandbox: Sandbox, *, dropped: int, injected: int) -> dict[str, Any]:
             "orders": _count(sandbox, "SELECT COUNT(*) AS n FROM oe_hdr WHERE rma_flag = 'N'"),
             "rmas": _count(sandbox, "SELECT COUNT(*) AS n FROM oe_hdr WHERE rma_flag = 'Y'"),
             "seeded_orders": len(seeded),
+            "invoices": _count(sandbox, "SELECT COUNT(*) AS n FROM invoice_hdr"),
             "gl_entries": _count(sandbox, "SELECT COUNT(DISTINCT transaction_number) AS n FROM gl"),
         },
         "customers": written_customers,
         "orders": [sales_order_view(sandbox.store, k) for k in _order_keys(sandbox, "order", "N")],
         "rmas": [sales_order_view(sandbox.store, k) for k in _order_keys(sandbox, "rma", "Y")],
         "seeded_orders": seeded,
+        "invoices": invoices(sandbox),
         "gl_entries": [
             {"TransactionNumber": k, "Lines": ledger.entry(sandbox.store, k)}
             for k in _keys(sandbox, "gl")
@@ -155,6 +174,9 @@ def render_html(data: dict[str, Any]) -> str:
         ("Open orders from the seed", _table(data["seeded_orders"],
                                              ["OrderNo", "CustomerId", "PoNo", "OrderDate",
                                               "Approved", "CancelFlag", "Total", "Paid"])),
+        ("Open invoices from the seed", _table(
+            [i for i in data["invoices"] if i["PaidInFullFlag"] != "Y"],
+            ["InvoiceNo", "OrderNo", "CustomerId", "InvoiceDate", "TotalAmount", "AmountPaid"])),
         ("GL entries", _table(gl_rows, ["TransactionNumber", "AccountNumber", "Period",
                                         "YearForPeriod", "Amount", "Description"])),
     ]  # fmt: skip

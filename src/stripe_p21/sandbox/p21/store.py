@@ -1,5 +1,6 @@
-"""The sandbox's SQLite store: P21's tables, seeded from ``seed.generate`` (customers, items,
-accounts, periods, invoices and open sales orders), and small helpers.
+"""The sandbox's SQLite store: P21's tables, seeded from ``seed.generate`` (customers, items and
+the non-stock service items, accounts, periods, invoices with the completed orders they came
+from, and open sales orders), and small helpers.
 
 Standard-library ``sqlite3`` on one connection used from the event loop: every handler's work is
 a few indexed statements, fast enough for hundreds of orders a second without a thread hop.
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from stripe_p21.sandbox.p21.seed import SeedData
+from stripe_p21.sandbox.p21.seed import SeedData, SeedOrder
 from stripe_p21.sandbox.p21.tables import TABLES, ddl
 
 SEEDED_ORDER = "seeded_order"
@@ -78,7 +79,7 @@ class Store:
 
     def _load_catalog(self, data: SeedData) -> None:
         company = data.company_id
-        for i in data.items:
+        for i in (*data.items, *data.service_items):
             self.insert("inv_mast", {
                 "item_id": i.item_id, "item_desc": i.description,
                 "list_price": str(i.list_price), "default_selling_unit": i.unit,
@@ -91,9 +92,11 @@ class Store:
                 "account_desc": a.description, "account_type": a.account_type,
                 "delete_flag": "N",
             })  # fmt: skip
+        order_of = data.invoice_order_nos()
         for inv in data.invoices:
             self.insert("invoice_hdr", {
-                "invoice_no": inv.invoice_no, "customer_id": str(inv.customer_id),
+                "invoice_no": inv.invoice_no, "order_no": order_of.get(inv.invoice_no),
+                "customer_id": str(inv.customer_id),
                 "invoice_date": day_text(inv.invoice_date), "total_amount": str(inv.total),
                 "amount_paid": str(inv.paid), "invoice_type": "IN", "company_no": company,
                 "paid_in_full_flag": "Y" if inv.paid >= inv.total else "N",
@@ -108,35 +111,42 @@ class Store:
         self._load_orders(data)
 
     def _load_orders(self, data: SeedData) -> None:
-        """Open orders: approved, not cancelled, not completed, no payment yet. New orders are
-        numbered after the last of them."""
+        """Open orders: approved, not cancelled, not completed, no payment yet; and the completed
+        orders the invoices came from. New orders are numbered after the last open one."""
         for order in data.orders:
-            entered = day_text(order.order_date)
-            self.insert("oe_hdr", {
-                "order_no": order.order_no, "company_id": data.company_id,
-                "customer_id": order.customer_id, "ship_to_id": order.customer_id,
-                "contact_id": None, "po_no": order.po_no, "order_date": entered,
-                "requested_date": day_text(order.requested_date), "taker": order.taker,
-                "sales_loc_id": 10, "source_loc_id": 10, "approved": "Y", "cancel_flag": "N",
-                "rma_flag": "N", "completed": "N", "currency_id": "USD",
-                "date_created": entered, "date_last_modified": entered,
-            })  # fmt: skip
-            for line_no, line in enumerate(order.lines, start=1):
-                self.insert("oe_line", {
-                    "order_no": order.order_no, "line_no": line_no, "item_id": line.item_id,
-                    "qty_ordered": str(line.quantity), "unit_price": str(line.unit_price),
-                    "extended_price": str(line.extended_price), "unit_of_measure": line.unit,
-                    "user_line_no": str(line_no), "delete_flag": "N", "date_created": entered,
-                })  # fmt: skip
+            self._insert_order(data.company_id, order, completed=None)
             self.db.execute(
                 "INSERT INTO sandbox_written (kind, doc_key, action, at) VALUES (?, ?, ?, ?)",
-                (SEEDED_ORDER, order.order_no, "seeded", entered),
+                (SEEDED_ORDER, order.order_no, "seeded", day_text(order.order_date)),
             )
+        for shipped in data.invoiced_orders:
+            self._insert_order(data.company_id, shipped, completed=shipped.ship_date)
         if data.orders:
             last = max(int(order.order_no) for order in data.orders)
             self.db.execute(
                 "INSERT INTO sandbox_counter (name, value) VALUES ('order_no', ?)", (last,)
             )
+
+    def _insert_order(self, company: str, order: SeedOrder, *, completed: date | None) -> None:
+        """An order with its lines; ``completed`` is the day it shipped, None while open."""
+        entered = day_text(order.order_date)
+        modified = entered if completed is None else day_text(completed)
+        self.insert("oe_hdr", {
+            "order_no": order.order_no, "company_id": company,
+            "customer_id": order.customer_id, "ship_to_id": order.customer_id,
+            "contact_id": None, "po_no": order.po_no, "order_date": entered,
+            "requested_date": day_text(order.requested_date), "taker": order.taker,
+            "sales_loc_id": 10, "source_loc_id": 10, "approved": "Y", "cancel_flag": "N",
+            "rma_flag": "N", "completed": "N" if completed is None else "Y",
+            "currency_id": "USD", "date_created": entered, "date_last_modified": modified,
+        })  # fmt: skip
+        for line_no, line in enumerate(order.lines, start=1):
+            self.insert("oe_line", {
+                "order_no": order.order_no, "line_no": line_no, "item_id": line.item_id,
+                "qty_ordered": str(line.quantity), "unit_price": str(line.unit_price),
+                "extended_price": str(line.extended_price), "unit_of_measure": line.unit,
+                "user_line_no": str(line_no), "delete_flag": "N", "date_created": entered,
+            })  # fmt: skip
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -83,6 +83,7 @@ INDEXES = (
     "CREATE INDEX ix_oe_hdr_po_no ON oe_hdr (po_no COLLATE NOCASE)",
     "CREATE INDEX ix_oe_line_order ON oe_line (order_no)",
     "CREATE INDEX ix_payment_order ON ar_payment_details (order_no)",
+    "CREATE INDEX ix_invoice_order ON invoice_hdr (order_no)",
     "CREATE INDEX ix_gl_transaction ON gl (transaction_number)",
     "CREATE INDEX ix_customer_modified ON customer (date_last_modified)",
     "CREATE INDEX ix_customer_email ON customer (email_address COLLATE NOCASE)",
