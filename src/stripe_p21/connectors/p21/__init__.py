@@ -10,13 +10,19 @@ from stripe_p21.connectors.p21.errors import (
     P21TransientError,
 )
 from stripe_p21.connectors.p21.gateway import P21Gateway
-from stripe_p21.connectors.p21.once import OnceResult, create_order_once
+from stripe_p21.connectors.p21.once import (
+    InvoiceOnceResult,
+    OnceResult,
+    create_direct_invoice_once,
+    create_order_once,
+)
 from stripe_p21.connectors.p21.schemas import (
     Address,
     CustomerChanges,
     CustomerDraft,
     CustomerRow,
     Invoice,
+    InvoiceRef,
     Item,
     JournalEntry,
     JournalLine,
@@ -37,6 +43,8 @@ __all__ = [
     "CustomerDraft",
     "CustomerRow",
     "Invoice",
+    "InvoiceOnceResult",
+    "InvoiceRef",
     "Item",
     "JournalEntry",
     "JournalLine",
@@ -58,5 +66,6 @@ __all__ = [
     "Payment",
     "Period",
     "PostedJournal",
+    "create_direct_invoice_once",
     "create_order_once",
 ]

@@ -15,6 +15,7 @@ from stripe_p21.connectors.p21.schemas import (
     CustomerDraft,
     CustomerRow,
     Invoice,
+    InvoiceRef,
     Item,
     JournalEntry,
     OrderDraft,
@@ -65,6 +66,13 @@ class P21Gateway(Protocol):
     async def find_orders_by_reference(self, po_no: str) -> list[OrderSummary]: ...
 
     async def find_invoice(self, invoice_no: str) -> Invoice | None: ...
+
+    async def find_invoice_for_order(self, order_no: str) -> Invoice | None: ...
+
+    async def create_direct_invoice(self, draft: OrderDraft) -> InvoiceRef:
+        """Order, payment and invoice in one call — the sandbox's ``POST /api/v2/invoices`` alias
+        only; a real P21 invoices an order when it ships (order, then ``Shipping``)."""
+        ...
 
     async def post_journal_entry(self, entry: JournalEntry) -> PostedJournal: ...
 

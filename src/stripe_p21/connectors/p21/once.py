@@ -1,4 +1,4 @@
-"""Lookup-before-retry: create a P21 order at most once per Stripe reference.
+"""Lookup-before-retry: create a P21 order (or a direct invoice) at most once per Stripe reference.
 
 P21 has no idempotency keys. The Stripe id goes into ``po_no``; before creating we look for it,
 and when the create's answer is lost (``P21OutcomeUnknown``) we look again instead of re-sending.
@@ -13,7 +13,7 @@ import structlog
 
 from stripe_p21.connectors.p21.errors import P21OutcomeUnknown
 from stripe_p21.connectors.p21.gateway import P21Gateway
-from stripe_p21.connectors.p21.schemas import OrderDraft, OrderRef, OrderSummary
+from stripe_p21.connectors.p21.schemas import InvoiceRef, OrderDraft, OrderRef, OrderSummary
 
 log = structlog.get_logger(__name__)
 
@@ -54,3 +54,43 @@ async def create_order_once(p21: P21Gateway, draft: OrderDraft, *, rma: bool = F
             raise
         return OnceResult(found, created=True)
     return OnceResult(created, created=True)
+
+
+@dataclass(frozen=True)
+class InvoiceOnceResult:
+    """The direct invoice for the reference, and whether this call created it."""
+
+    invoice: InvoiceRef
+    created: bool
+
+
+async def _invoice_of(p21: P21Gateway, po_no: str) -> InvoiceRef | None:
+    """The order for ``po_no`` and the invoice P21 made of it (``invoice_no`` None: not yet)."""
+    order = _pick(await p21.find_orders_by_reference(po_no), rma=False)
+    if order is None:
+        return None
+    invoice = await p21.find_invoice_for_order(order.order_no)
+    return InvoiceRef(invoice.invoice_no if invoice else None, order.order_no)
+
+
+async def create_direct_invoice_once(p21: P21Gateway, draft: OrderDraft) -> InvoiceOnceResult:
+    """Find the order whose ``po_no`` is ``draft.po_no`` (and its ``invoice_hdr`` row by
+    ``order_no``); create the direct invoice only when there is no order at all.
+
+    An order that exists without an invoice is returned as it is (``invoice_no`` None) — never a
+    second document for one reference. When the create's answer is lost, look again: found →
+    return it; still missing → re-raise ``P21OutcomeUnknown`` so the job retries later (and looks
+    up first again). ``create_direct_invoice`` uses the sandbox's alias: see its docstring.
+    """
+    existing = await _invoice_of(p21, draft.po_no)
+    if existing is not None:
+        return InvoiceOnceResult(existing, created=False)
+    try:
+        created = await p21.create_direct_invoice(draft)
+    except P21OutcomeUnknown:
+        log.warning("p21.direct_invoice.outcome_unknown", po_no=draft.po_no)
+        found = await _invoice_of(p21, draft.po_no)
+        if found is None:
+            raise
+        return InvoiceOnceResult(found, created=True)
+    return InvoiceOnceResult(created, created=True)

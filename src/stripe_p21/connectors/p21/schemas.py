@@ -199,6 +199,17 @@ class Invoice:
 
 
 @dataclass(frozen=True)
+class InvoiceRef:
+    """A direct invoice (``create_direct_invoice``): the invoice and the completed order it billed.
+
+    ``invoice_no`` is None only when a lookup found the order for a Stripe reference but P21 has
+    not invoiced it (yet): an order is invoiced when it ships."""
+
+    invoice_no: str | None
+    order_no: str
+
+
+@dataclass(frozen=True)
 class JournalLine:
     account_number: str
     amount: AmountLike

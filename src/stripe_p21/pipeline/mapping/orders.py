@@ -1,5 +1,7 @@
 """Charge → P21 sales order, as pure functions: which flow a charge belongs to, its lines (from
 metadata, mapped to P21 items by the configured rules), the remittance row and the order draft.
+In `orders.mode: direct_invoice` the same draft becomes a direct invoice (order, payment and
+invoice in one step; `invoices_at_payment`), and the field table adds its `InvoiceNumber`.
 
 Nothing here does I/O: the sync flow looks the candidate item ids up in P21 first and passes the
 ones P21 knows in `known_items`."""
@@ -219,16 +221,27 @@ def sales_order(
     )
 
 
-def field_table(draft: OrderDraft, order_no: str, mapping: MappingConfig) -> dict[str, str]:
-    """The integration brief's field table for one synced order, as P21 holds it."""
+def invoices_at_payment(mapping: MappingConfig) -> bool:
+    """`orders.mode: direct_invoice`: a payment that would create a sales order creates a direct
+    invoice of it instead (the business invoices at payment)."""
+    return mapping.orders.mode == "direct_invoice"
+
+
+def field_table(
+    draft: OrderDraft, order_no: str, mapping: MappingConfig, *, invoice_no: str | None = None
+) -> dict[str, str]:
+    """The integration brief's field table for one synced order, as P21 holds it (with the
+    invoice's number when the order was invoiced at payment)."""
     date_format = mapping.company.date_format
     total = sum(
         (Decimal(str(ln.quantity)) * Decimal(str(ln.unit_price or 0)) for ln in draft.lines),
         Decimal(0),
     )
     payment = draft.payment
+    invoice = {} if invoice_no is None else {"InvoiceNumber": invoice_no}
     return {
         "OrderNumber": order_no,
+        **invoice,
         "CustomerNumber": str(draft.customer_id),
         "OrderDate": p21_date_text(draft.order_date, date_format) if draft.order_date else "",
         "TotalAmount": f"{total:f}",

@@ -4,6 +4,9 @@
 a payment added to the P21 order the metadata names (`(ch_…, "payment")`), a payment of an open
 P21 invoice (`(ch_…, "payment")`), or a new sales order with its remittance row
 (`(ch_…, "order")`, created through `create_order_once`, keyed by the charge id in `po_no`).
+In `orders.mode: direct_invoice` that new order is a direct invoice instead (order, payment and
+invoice in one step, `create_direct_invoice_once`); the link stays `(ch_…, "order")` on the order
+number, with `details.invoice_no`, so refunds, Radar and payouts find the order as before.
 Charges of Stripe invoices belong to the billing flow; failed, blocked and pending charges
 produce nothing. The job claims the charge before writing, so two events never write twice."""
 
@@ -12,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from stripe_p21.connectors.p21.errors import P21NotFound, P21OutcomeUnknown, P21RejectedError
-from stripe_p21.connectors.p21.once import create_order_once
+from stripe_p21.connectors.p21.once import create_direct_invoice_once, create_order_once
 from stripe_p21.connectors.p21.schemas import OrderDraft, P21Order
 from stripe_p21.pipeline.context import HandlerContext
 from stripe_p21.pipeline.errors import NeedsReview
@@ -150,6 +153,18 @@ async def order_draft(ctx: HandlerContext, charge: Charge, customer_id: int | st
     return draft, mapped
 
 
+async def _create_document(ctx: HandlerContext, draft: OrderDraft) -> tuple[str, str | None, bool]:
+    """(order number, invoice number or None, created by this call) of the charge's new P21
+    document: a sales order, or in `direct_invoice` mode a direct invoice (the sandbox's alias;
+    a real P21 invoices an order when it ships — docs/p21.md). Both look up before writing."""
+    if mapping.invoices_at_payment(ctx.mapping):
+        invoiced = await create_direct_invoice_once(ctx.p21, draft)
+        invoice = invoiced.invoice
+        return invoice.order_no, invoice.invoice_no, invoiced.created
+    result = await create_order_once(ctx.p21, draft)
+    return result.order.order_no, None, result.created
+
+
 async def _create_order(ctx: HandlerContext, charge: Charge) -> SyncLink:
     charge_id = str(charge["id"])
     held = await claim(ctx, stripe_object_id=charge_id, stripe_object_type="charge", kind="order")
@@ -159,19 +174,26 @@ async def _create_order(ctx: HandlerContext, charge: Charge) -> SyncLink:
         customer_id = await customer_for(ctx, charge)
         draft, mapped = await order_draft(ctx, charge, customer_id)
         try:
-            result = await create_order_once(ctx.p21, draft)
+            order_no, invoice_no, created = await _create_document(ctx, draft)
         except P21RejectedError as exc:
             raise rejected(exc, charge_id, draft) from exc
     except Exception:
         await release(ctx, held)
         raise
-    order_no = result.order.order_no
-    details = {"fields": mapping.field_table(draft, order_no, ctx.mapping),
-               "rules": list(mapped.rules), "mode": ctx.mapping.orders.mode,
-               "created_by_this_job": result.created}  # fmt: skip
+    details: dict[str, Any] = {
+        "fields": mapping.field_table(draft, order_no, ctx.mapping, invoice_no=invoice_no),
+        "rules": list(mapped.rules), "mode": ctx.mapping.orders.mode,
+        "created_by_this_job": created,
+    }  # fmt: skip
+    if mapping.invoices_at_payment(ctx.mapping):
+        details["invoice_no"] = invoice_no
+        if invoice_no is None:  # an order for the charge existed already, not invoiced (yet)
+            ctx.log.warning("direct_invoice_order_not_invoiced", charge=charge_id,
+                            order_no=order_no)  # fmt: skip
     link = await _finish(ctx, held, charge, document=order_no, customer=customer_id,
                          details=details)  # fmt: skip
-    ctx.log.info("order_synced", charge=charge_id, order_no=order_no, created=result.created)
+    ctx.log.info("order_synced", charge=charge_id, order_no=order_no, created=created,
+                 invoice_no=invoice_no)  # fmt: skip
     await write_back_order(ctx, charge, {"p21_order_no": order_no,
                                          "p21_customer_id": str(customer_id)})  # fmt: skip
     return link

@@ -4,6 +4,9 @@ New orders get 7-digit numbers, after the seed's open orders; an ``order_no`` in
 it a keyed update (add a payment, hold, release, cancel), of seeded and new orders alike. Item
 rows are matched by the list's ``Keys`` — with no keys, a second row for the same item edits the
 first, the line-collapse quirk of real P21.
+
+``OrderService.invoice`` completes an order and writes its ``invoice_hdr`` row: what P21 does when
+an order ships (``Shipping`` service). Only the sandbox's ``POST /api/v2/invoices`` alias uses it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ PAYMENT_FIELDS = (
     "payment_type_id", "payment_amount", "payment_desc", "payment_date", "cc_authorized_number",
 )  # fmt: skip
 KNOWN_ELEMENTS = frozenset({ORDER_FORM, ITEMS, REMITTANCES, CARD_FORM})
+FIRST_INVOICE_NO = 900_001
+NOTHING_TO_INVOICE = "Order {0} has no lines to invoice"  # assumed
 
 
 class OrderService:
@@ -221,3 +226,37 @@ class OrderService:
                 "date_created": now_text(),
             })  # fmt: skip
             self.store.written("payment", order_no, "payment added")
+
+    def invoice(self, order_no: str, invoice_date: str | None = None) -> str:
+        """Complete the order and invoice it, as P21 does when it ships: an ``invoice_hdr`` row
+        for the order's total, ``amount_paid`` = its remittances (``paid_in_full_flag`` when they
+        cover the total). ``invoice_date`` defaults to the order date; it must be in an open
+        period. Returns the new invoice number (after the highest one the store has)."""
+        order = self.store.row("SELECT * FROM oe_hdr WHERE order_no = ?", (order_no,))
+        if order is None:
+            raise t.TxFailure(t.ORDER_NOT_FOUND.format(order_no))
+        lines = self._lines(order_no)
+        if not lines:
+            raise t.TxFailure(NOTHING_TO_INVOICE.format(order_no))
+        ordered = date.fromisoformat(str(order["order_date"])[:10])
+        day = self._open_day("invoice_date", invoice_date, ordered)
+        total = sum((Decimal(ln["extended_price"]) for ln in lines), Decimal("0.00"))
+        payments = self.store.rows(
+            "SELECT payment_amount FROM ar_payment_details WHERE order_no = ?", (order_no,)
+        )
+        paid = sum((Decimal(p["payment_amount"]) for p in payments), Decimal("0.00"))
+        highest = self.store.row("SELECT MAX(CAST(invoice_no AS INTEGER)) AS n FROM invoice_hdr")
+        first = int((highest or {}).get("n") or FIRST_INVOICE_NO - 1) + 1
+        invoice_no = str(self.store.next_number("invoice_no", first))
+        stamp = now_text()
+        self.store.update("oe_hdr", {"order_no": order_no},
+                          {"completed": "Y", "date_last_modified": stamp})  # fmt: skip
+        self.store.insert("invoice_hdr", {
+            "invoice_no": invoice_no, "order_no": order_no,
+            "customer_id": str(order["customer_id"]), "invoice_date": day,
+            "total_amount": t.money_text(total), "amount_paid": t.money_text(paid),
+            "paid_in_full_flag": "Y" if paid >= total else "N", "invoice_type": "IN",
+            "company_no": self.company_id, "date_last_modified": stamp,
+        })  # fmt: skip
+        self.store.written("invoice", invoice_no, "invoiced")
+        return invoice_no
