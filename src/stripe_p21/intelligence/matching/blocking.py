@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -45,11 +46,12 @@ def name_keys(tokens: tuple[str, ...]) -> set[str]:
     return keys
 
 
-def record_keys(record: PreparedRecord) -> set[str]:
-    """Every blocking key of one record."""
+def record_keys(record: PreparedRecord, *, names: bool = True) -> set[str]:
+    """Every blocking key of one record (without the sorted-token name keys if not `names`)."""
     keys: set[str] = set()
-    for form in record.names:
-        keys |= name_keys(form.tokens)
+    if names:
+        for form in record.names:
+            keys |= name_keys(form.tokens)
     if record.email:
         keys.add("e:" + record.email)
     if record.company_domain:
@@ -70,15 +72,60 @@ def record_keys(record: PreparedRecord) -> set[str]:
     return keys
 
 
+_MASK = (1 << 64) - 1
+_NAME_SALT = 0x9E37_79B9_7F4A_7C15
+"""Offsets the name-key hashes from the other keys' (which are `hash()` of their text)."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_hashes(token: str) -> tuple[int, tuple[int, ...]]:
+    """hash(token) and the hashes of its one-deletion variants (the token itself included)."""
+    return hash(token), tuple(hash(variant) for variant in _deletions(token))
+
+
+def _signed(value: int) -> int:
+    value &= _MASK
+    return value - (1 << 64) if value >> 63 else value
+
+
+def name_key_hashes(tokens: tuple[str, ...]) -> set[int]:
+    """`name_keys(tokens)` as 64-bit hashes, one per distinct key, computed without building the
+    key texts: a key is a multiset of tokens, so it hashes to the sum of its tokens' hashes
+    (order-free, like sorting). Equal keys give equal hashes; distinct keys collide with the same
+    ~2**-64 odds as `hash()` of their texts."""
+    hashed = [_token_hashes(token) for token in tokens]
+    total = _NAME_SALT + sum(own for own, _ in hashed)
+    keys = {_signed(total)}
+    if len(tokens) > MAX_TYPO_TOKENS:
+        return keys
+    alone = len(tokens) == 1
+    for token, (own, variants) in zip(tokens, hashed, strict=True):
+        if alone and len(token) < MIN_TYPO_TOKEN + 2:
+            continue
+        rest = total - own
+        keys.update(_signed(rest + variant) for variant in variants)
+    return keys
+
+
+def record_key_hashes(record: PreparedRecord) -> set[int]:
+    """`record_keys(record)` as 64-bit hashes (name keys via `name_key_hashes`)."""
+    keys: set[int] = set()
+    for form in record.names:
+        keys |= name_key_hashes(form.tokens)
+    keys.update(hash(key) for key in record_keys(record, names=False))
+    return keys
+
+
 def _hashed(records: Sequence[PreparedRecord]) -> tuple[IntArray, IntArray]:
     """(key hash, record position) for every key of every record."""
     hashes: list[int] = []
-    owners: list[int] = []
-    for position, record in enumerate(records):
-        keys = record_keys(record)
-        hashes.extend(hash(key) for key in keys)
-        owners.extend([position] * len(keys))
-    return np.asarray(hashes, dtype=np.int64), np.asarray(owners, dtype=np.int64)
+    counts: list[int] = []
+    for record in records:
+        keys = record_key_hashes(record)
+        hashes.extend(keys)
+        counts.append(len(keys))
+    owners = np.repeat(np.arange(len(records), dtype=np.int64), counts)
+    return np.asarray(hashes, dtype=np.int64), owners
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ candidates per query and, where each side may be linked once, assign one-to-one.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -11,7 +12,12 @@ import numpy as np
 import numpy.typing as npt
 
 from stripe_p21.intelligence.matching.blocking import BlockingIndex
-from stripe_p21.intelligence.matching.features import evidence, pair_features
+from stripe_p21.intelligence.matching.features import (
+    evidence,
+    index_columns,
+    pair_features,
+    query_columns,
+)
 from stripe_p21.intelligence.matching.model import MatchModel
 from stripe_p21.intelligence.matching.records import CustomerRecord, PreparedRecord, prepare
 
@@ -72,20 +78,43 @@ class Matcher:
     """A P21 customer base prepared for matching, and the model that scores pairs."""
 
     def __init__(self, model: MatchModel, records: Sequence[CustomerRecord]) -> None:
+        started = time.perf_counter()
         self.model = model
         self.records = list(records)
         self.prepared = [prepare(r) for r in self.records]
+        prepared = time.perf_counter()
         self.blocking = BlockingIndex.build(self.prepared)
+        blocked = time.perf_counter()
+        self.columns = index_columns(self.prepared)
+        self.build_seconds = {
+            "normalise": prepared - started,
+            "blocking_keys": blocked - prepared,
+            "feature_columns": time.perf_counter() - blocked,
+        }
+        """Where building the index went (seconds)."""
         self._keys = {r.key for r in self.records}
 
     def has(self, key: str) -> bool:
         """Whether the index holds the record `key`."""
         return key in self._keys
 
-    def score(self, queries: Sequence[PreparedRecord]) -> ScoredPairs:
+    def score(
+        self, queries: Sequence[PreparedRecord], timings: dict[str, float] | None = None
+    ) -> ScoredPairs:
+        """Every candidate pair of `queries` with features and probability. `timings`, when
+        given, receives the seconds spent on candidates, features and scoring."""
+        started = time.perf_counter()
         qi, ci = self.blocking.candidate_pairs(queries)
-        features = pair_features(queries, self.prepared, qi, ci)
-        return ScoredPairs(qi, ci, features, self.model.probability(features))
+        blocked = time.perf_counter()
+        batch = query_columns(queries, self.columns)
+        features = pair_features(batch, self.columns, qi, ci)
+        featured = time.perf_counter()
+        probability = self.model.probability(features)
+        if timings is not None:
+            timings["candidates"] = blocked - started
+            timings["features"] = featured - blocked
+            timings["scoring"] = time.perf_counter() - featured
+        return ScoredPairs(qi, ci, features, probability)
 
     def rank(self, query: CustomerRecord, limit: int = 5) -> list[Candidate]:
         """Candidates for one query, most probable first."""

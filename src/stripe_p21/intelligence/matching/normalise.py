@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 LEGAL_SUFFIXES = frozenset(
     [
@@ -125,13 +126,17 @@ COUNTRY_ALIASES: dict[str, str] = {
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
+_INITIAL_DOT = re.compile(r"(?<=\b\w)\.(?=\w\b)")
+_CACHE = 1 << 14
+"""Entries per cache of the small-vocabulary fields (cities, states, postcodes, countries)."""
 
 
 def fold(text: str) -> str:
     """Lower case, accents removed, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", ascii_only.lower()).strip()
+    if not text.isascii():  # ASCII has no decompositions and no combining marks
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text.lower()).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +150,8 @@ class NameForm:
 
 def _name_tokens(text: str) -> list[str]:
     text = fold(text).replace("&", " and ").replace("+", " and ")
-    text = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", text)  # l.l.c. → llc, u.s. → us
+    if "." in text:
+        text = _INITIAL_DOT.sub("", text)  # l.l.c. → llc, u.s. → us
     text = text.replace("'", "").replace("\u2019", "")
     return _PUNCT.sub(" ", text).replace("_", " ").split()
 
@@ -237,6 +243,7 @@ def house_number(street_line: str | None) -> str | None:
     return first if first[:1].isdigit() else None
 
 
+@lru_cache(maxsize=_CACHE)
 def postal_code(text: str | None, country: str | None = "US") -> str | None:
     """ZIP5 for the US; elsewhere upper case without spaces."""
     if not text:
@@ -247,6 +254,7 @@ def postal_code(text: str | None, country: str | None = "US") -> str | None:
     return compact or None
 
 
+@lru_cache(maxsize=_CACHE)
 def country_code(text: str | None) -> str | None:
     """ISO-3166 alpha-2 from a code or a common spelling."""
     if not text:
@@ -255,6 +263,7 @@ def country_code(text: str | None) -> str | None:
     return COUNTRY_ALIASES.get(folded, folded.upper()[:2] or None)
 
 
+@lru_cache(maxsize=_CACHE)
 def plain(text: str | None) -> str | None:
     """Folded text without punctuation (cities, states, free text)."""
     if not text:
