@@ -14,6 +14,7 @@ from stripe_p21 import __version__
 from stripe_p21.api.events import EventController
 from stripe_p21.api.ops import healthz, metrics_endpoint, readyz
 from stripe_p21.api.reconciliation import ReconciliationController
+from stripe_p21.api.review_items import ReviewItemController
 from stripe_p21.db.migrate import upgrade
 from stripe_p21.ingest.sweeper import housekeeping, sweep
 from stripe_p21.ingest.webhook import receive_stripe_webhook
@@ -99,6 +100,7 @@ def create_app(
             readyz,
             metrics_endpoint,
             EventController,
+            ReviewItemController,
             CustomerMatchController,
             MappingController,
             ReconciliationController,

@@ -27,6 +27,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     import uvicorn
 
     settings = Settings()
+    _validate_mapping(settings)
     uvicorn.run(
         "stripe_p21.app:create_app",
         factory=True,
@@ -48,7 +49,18 @@ def worker(burst: bool) -> None:
     settings = Settings()
     if settings.queue.redis_url is None:
         raise click.UsageError("STRIPE_P21_REDIS_URL is not set: the arq worker needs Redis")
+    _validate_mapping(settings)
     build_worker(settings, burst=burst).run()
+
+
+def _validate_mapping(settings: Settings) -> None:
+    """A bad mapping file stops start-up with the exact key and the reason."""
+    from stripe_p21.pipeline.mapping.config import MappingConfigError, load_mapping
+
+    try:
+        load_mapping(settings.sync.mapping_file)
+    except MappingConfigError as exc:
+        raise click.ClickException(f"invalid mapping configuration: {exc}") from None
 
 
 @main.group()
@@ -141,12 +153,21 @@ def replay(
 
 @main.command()
 @click.option("--port", default=8000, show_default=True)
+@click.option("--days", default=30, show_default=True, help="Simulated days of Stripe activity.")
+@click.option("--seed", default=7, show_default=True, help="Scenario seed (same seed, same run).")
 @click.option("--no-serve", is_flag=True, help="Exit after the scenario instead of serving.")
-def demo(port: int, no_serve: bool) -> None:
-    """Start the embedded service, send it signed sample events, and show where to look."""
+@click.option(
+    "--check", "check_only", is_flag=True,
+    help="Exit after the run; non-zero when P21 differs from the ground truth.",
+)  # fmt: skip
+def demo(port: int, days: int, seed: int, no_serve: bool, check_only: bool) -> None:
+    """Embedded service + P21 and Stripe sandboxes + a scenario, checked against its truth."""
     from stripe_p21.demo import run_demo
 
-    sys.exit(asyncio.run(run_demo(port=port, serve_forever=not no_serve)))
+    code = asyncio.run(
+        run_demo(port=port, serve_forever=not no_serve, check_only=check_only, days=days, seed=seed)
+    )
+    sys.exit(code)
 
 
 @main.group()

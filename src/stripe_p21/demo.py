@@ -1,15 +1,18 @@
-"""`stripe-p21 demo`: the embedded service on loopback, fed first a few hand-made signed events
-(a duplicate, a wrong secret, a stale update), then a week of a distributor's Stripe activity
-delivered by the Stripe sandbox with duplicates and reordering — and the links to look at."""
+"""`stripe-p21 demo`: the embedded service with both sandboxes on loopback, a month of a
+distributor's Stripe activity delivered signed, duplicated and reordered, the P21 documents it
+produced compared with the scenario's ground truth — and the links to look at.
+
+`--check` does the same without staying up and exits non-zero on any difference."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import secrets
+import shutil
 import time
-from collections import Counter
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,32 +22,40 @@ import uvicorn
 from stripe_p21.app import create_app
 from stripe_p21.auth.tokens import create_token
 from stripe_p21.connectors.stripe.signature import sign
-from stripe_p21.db.tables import TokenRole
+from stripe_p21.db.tables import StripeEvent, TokenRole
+from stripe_p21.ingest.sweeper import sweep
 from stripe_p21.runtime.inline import InlineRunner
-from stripe_p21.sandbox.scenarios.generator import ScenarioSpec, generate
+from stripe_p21.runtime.services import Services
+from stripe_p21.sandbox.p21.app import SandboxApp
+from stripe_p21.sandbox.p21.app import create_app as create_p21_app
+from stripe_p21.sandbox.p21.config import DEFAULT_PASSWORD, DEFAULT_USERNAME, SandboxConfig
+from stripe_p21.sandbox.scenarios.generator import Scenario, ScenarioSpec, generate
 from stripe_p21.sandbox.scenarios.runner import local_sandbox, play
 from stripe_p21.sandbox.scenarios.sinks import LocalSink
 from stripe_p21.sandbox.stripe import DeliveryPolicy
+from stripe_p21.sandbox.threaded import ThreadedServer
 from stripe_p21.settings import Settings
+from stripe_p21.sync_check import CheckResult, check, p21_state_of, summarise
 
 SANDBOX_PORT = int(os.environ.get("STRIPE_P21_DEMO_SANDBOX_PORT", "12111"))
-SCENARIO_DAYS = 7
+P21_PORT = int(os.environ.get("STRIPE_P21_DEMO_P21_PORT", "8021"))
+DEMO_DIR = Path("var/demo")
+TERMINAL = frozenset({"processed", "ignored", "needs_review", "dead"})
 
 
 def sample_events(run: str, now: int) -> list[dict[str, Any]]:
-    """A handful of realistic events: balances (USD and zero-decimal JPY) and types whose
-    handlers arrive with the sync flows (stored and marked ignored, never dropped)."""
+    """Two balance updates (USD and zero-decimal JPY), the older one arriving late."""
 
-    def event(n: int, event_type: str, obj: dict[str, Any], dt: int) -> dict[str, Any]:
+    def event(n: int, obj: dict[str, Any], dt: int) -> dict[str, Any]:
         return {
             "id": f"evt_demo{run}{n:03d}",
             "object": "event",
-            "api_version": "2024-06-20",
+            "api_version": "2026-10-28.endive",
             "created": now - 60 + dt,
             "livemode": False,
             "pending_webhooks": 1,
             "request": {"id": None, "idempotency_key": None},
-            "type": event_type,
+            "type": "balance.available",
             "data": {"object": obj},
         }
 
@@ -61,28 +72,104 @@ def sample_events(run: str, now: int) -> list[dict[str, Any]]:
             {"amount": 98_000, "currency": "jpy", "source_types": {"card": 98_000}},
         ],
     }
-    charge = {
-        "id": f"ch_demo{run}",
-        "object": "charge",
-        "amount": 125_000,
-        "currency": "usd",
-        "customer": f"cus_demo{run}",
-        "metadata": {"p21_order_no": "1000123"},
-        "paid": True,
-        "status": "succeeded",
+    return [event(1, balance_new, 20), event(2, balance_old, 10)]
+
+
+def _environment(days: int) -> None:
+    """Embedded defaults for the demo; anything already set in the environment wins."""
+    defaults = {
+        "STRIPE_WEBHOOK_SECRET": "whsec_demo_" + secrets.token_hex(16),
+        "STRIPE_P21_LOG_LEVEL": "ERROR",
+        "STRIPE_P21_DATABASE_URL": f"sqlite+aiosqlite:///{DEMO_DIR}/stripe_p21.db",
+        "STRIPE_API_BASE": f"http://127.0.0.1:{SANDBOX_PORT}",
+        "STRIPE_API_KEY": "sk_test_demo",
+        "P21_BASE_URL": f"http://127.0.0.1:{P21_PORT}",
+        "P21_USERNAME": DEFAULT_USERNAME,
+        "P21_PASSWORD": DEFAULT_PASSWORD,
+        # Reordered deliveries make some events wait for others: retry within seconds.
+        "STRIPE_P21_RETRY_BASE_SECONDS": "0.5",
+        "STRIPE_P21_RETRY_CAP_SECONDS": "4",
+        "STRIPE_P21_MAX_ATTEMPTS": "12",
+        "STRIPE_P21_SWEEP_GRACE_SECONDS": "2",
+        "STRIPE_P21_SWEEP_INTERVAL_SECONDS": "1",
     }
-    customer = {
-        "id": f"cus_demo{run}",
-        "object": "customer",
-        "name": "Acme Plumbing Supply, Inc.",
-        "email": "ap@acmeplumbing.example",
-    }
-    return [
-        event(1, "balance.available", balance_new, 20),
-        event(2, "balance.available", balance_old, 10),  # arrives late: stale, skipped
-        event(3, "customer.created", customer, 0),
-        event(4, "charge.succeeded", charge, 5),
-    ]
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    if days <= 0:
+        raise ValueError("--days must be positive")
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)  # the demo's own database and P21 sandbox
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+
+
+async def run_demo(
+    *, port: int = 8000, serve_forever: bool = True, check_only: bool = False,
+    days: int = 30, seed: int = 7,
+) -> int:  # fmt: skip
+    """Run the demo; returns a process exit code (1 when the truth check finds differences)."""
+    _environment(days)
+    settings = Settings()
+    secret = settings.webhook.secrets()[0]
+    p21_app = create_p21_app(SandboxConfig(db_path=str(DEMO_DIR / "p21-sandbox.db")))
+    p21_server = ThreadedServer(p21_app, P21_PORT).start()
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if serving.done():
+                return 1
+            await asyncio.sleep(0.05)
+        return await _run(app.state.services, settings, secret, port, p21_app, p21_server,
+                          serving, serve_forever=serve_forever and not check_only,
+                          days=days, seed=seed)  # fmt: skip
+    finally:
+        server.should_exit = True
+        await serving
+        p21_server.stop()
+        p21_app.close()
+
+
+async def _run(
+    services: Services, settings: Settings, secret: str, port: int, p21_app: SandboxApp,
+    p21_server: ThreadedServer, serving: asyncio.Task[None], *, serve_forever: bool,
+    days: int, seed: int,
+) -> int:  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        print("1. Hand-made deliveries")
+        await _send_samples(client, secret)
+        with ExitStack() as stack:
+            print(f"\n2. {days} days of a distributor's Stripe activity, from the Stripe sandbox")
+            planned = generate(ScenarioSpec(seed=seed, days=days))
+            sandbox_url = await _play_scenario(stack, planned, f"{base}/webhooks/stripe", secret)
+            started = time.monotonic()
+            statuses = await _settle(services, within=600)
+            print(f"  all events settled {time.monotonic() - started:.1f}s after the last delivery")
+            state = await asyncio.to_thread(p21_state_of, p21_app.sandbox)
+            summary = await summarise(p21_state=state, sessions=services.sessions)
+            print("\n3. What happened\n  " + "\n  ".join(summary.lines()))
+            result = await check(planned.truth.as_json(), p21_state=state,
+                                 sessions=services.sessions)  # fmt: skip
+            _print_check(result)
+            token = await create_token(services.sessions, name="demo", role=TokenRole.ADMIN)
+            _print_links(base, token, settings, sandbox_url, p21_server.url, statuses)
+            if serve_forever:
+                print("Press Ctrl-C to stop.")
+                await serving
+            return 0 if result.ok else 1
+    return 0
+
+
+async def _send_samples(client: httpx.AsyncClient, secret: str) -> None:
+    run = secrets.token_hex(3)
+    events = sample_events(run, int(time.time()))
+    for event in events:
+        answer = await _post(client, msgspec.json.encode(event), secret)
+        print(f"  {event['type']:<20} {event['id']}  → {answer.status_code} {answer.text}")
+    dup = msgspec.json.encode(events[0])
+    print(f"  duplicate delivery            → {(await _post(client, dup, secret)).text}")
+    bad = await _post(client, dup, "whsec_wrong")
+    print(f"  wrong secret                  → {bad.status_code} {bad.text}")
 
 
 async def _post(client: httpx.AsyncClient, body: bytes, secret: str) -> httpx.Response:
@@ -90,65 +177,15 @@ async def _post(client: httpx.AsyncClient, body: bytes, secret: str) -> httpx.Re
     return await client.post("/webhooks/stripe", content=body, headers=headers)
 
 
-async def run_demo(*, port: int = 8000, serve_forever: bool = True) -> int:
-    """Run the demo; returns a process exit code."""
-    os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_demo_" + secrets.token_hex(16))
-    os.environ.setdefault("STRIPE_P21_LOG_LEVEL", "ERROR")
-    os.environ.setdefault("STRIPE_API_BASE", f"http://127.0.0.1:{SANDBOX_PORT}")
-    os.environ.setdefault("STRIPE_API_KEY", "sk_test_demo")
-    settings = Settings()
-    secret = settings.webhook.secrets()[0]
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        if serving.done():
-            return 1
-        await asyncio.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        print("1. Hand-made deliveries")
-        await _send_samples(client, secret)
-        with ExitStack() as stack:
-            print(f"\n2. A {SCENARIO_DAYS}-day scenario from the Stripe sandbox")
-            sandbox_url = await _play_scenario(stack, f"{base}/webhooks/stripe", secret)
-            if isinstance(app.state.services.queue, InlineRunner):
-                await app.state.services.queue.join()
-            token = await create_token(
-                app.state.services.sessions, name="demo", role=TokenRole.ADMIN
-            )
-            await _summarise(client, token)
-            _print_links(base, token, settings, sandbox_url)
-            if serve_forever:
-                print("Press Ctrl-C to stop.")
-                await serving
-                return 0
-    server.should_exit = True
-    await serving
-    return 0
-
-
-async def _send_samples(client: httpx.AsyncClient, secret: str) -> None:
-    run = secrets.token_hex(3)
-    for event in sample_events(run, int(time.time())):
-        answer = await _post(client, msgspec.json.encode(event), secret)
-        print(f"  {event['type']:<20} {event['id']}  → {answer.status_code} {answer.text}")
-    dup = msgspec.json.encode(sample_events(run, int(time.time()))[2])
-    print(f"  duplicate delivery            → {(await _post(client, dup, secret)).text}")
-    bad = await _post(client, dup, "whsec_wrong")
-    print(f"  wrong secret                  → {bad.status_code} {bad.text}")
-
-
-async def _play_scenario(stack: ExitStack, target: str, secret: str) -> str:
-    planned = generate(ScenarioSpec(seed=7, days=SCENARIO_DAYS))
+async def _play_scenario(stack: ExitStack, planned: Scenario, target: str, secret: str) -> str:
     truth = planned.truth.write("var/scenario-truth.json")
-    delivery = DeliveryPolicy(duplicate_rate=0.05, reorder_window=3, seed=7)
+    delivery = DeliveryPolicy(duplicate_rate=0.05, reorder_window=3, seed=planned.spec.seed)
     local = stack.enter_context(local_sandbox(
-        seed=7, start=planned.spec.start, targets=(target,), secret=secret,
+        seed=planned.spec.seed, start=planned.spec.start, targets=(target,), secret=secret,
         port=SANDBOX_PORT, delivery=delivery,
     ))  # fmt: skip
     events = await asyncio.to_thread(play, planned, LocalSink(local.box))
-    await asyncio.to_thread(local.box.dispatcher.wait_idle, 120)
+    await asyncio.to_thread(local.box.dispatcher.wait_idle, 300)
     attempts = local.box.dispatcher.attempts
     duplicates = sum(1 for attempt in attempts if attempt.duplicate)
     print(
@@ -158,31 +195,45 @@ async def _play_scenario(stack: ExitStack, target: str, secret: str) -> str:
     return str(local.url)
 
 
-async def _summarise(client: httpx.AsyncClient, token: str) -> None:
-    statuses: Counter[str] = Counter()
-    cursor: str | None = None
+async def _settle(services: Services, *, within: float) -> dict[str, int]:
+    """Wait until every stored event is terminal (retries of reordered events included)."""
+    from sqlalchemy import func, select
+
+    status: Any = StripeEvent.status
+    deadline = time.monotonic() + within
     while True:
-        params: dict[str, Any] = {"limit": 200} | ({"cursor": cursor} if cursor else {})
-        page = (
-            await client.get(
-                "/api/events", params=params, headers={"Authorization": f"Bearer {token}"}
-            )
-        ).json()
-        statuses.update(f"{item['status']}" for item in page["data"])
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    print("\nInbox by status: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
-    print("  (handlers for payments, refunds, customers and payouts arrive with the sync flows;")
-    print("   until then those events are stored and marked ignored with the reason, never lost)")
+        if isinstance(services.queue, InlineRunner):
+            await services.queue.join()
+        async with services.sessions() as session:
+            rows = (await session.execute(select(status, func.count()).group_by(status))).all()
+        counts = {str(s): int(n) for s, n in rows}
+        if all(s in TERMINAL for s in counts) or time.monotonic() > deadline:
+            return counts
+        await sweep(services)
+        await asyncio.sleep(0.5)
 
 
-def _print_links(base: str, token: str, settings: Settings, sandbox_url: str) -> None:
+def _print_check(result: CheckResult) -> None:
+    if result.ok:
+        print("\n4. P21 and the review queue match the scenario's ground truth exactly.")
+        return
+    print(f"\n4. Differences from the ground truth ({len(result.differences)}):")
+    print("  " + result.summary().replace("\n", "\n  "))
+
+
+def _print_links(
+    base: str, token: str, settings: Settings, sandbox_url: str, p21_url: str,
+    statuses: dict[str, int],
+) -> None:  # fmt: skip
+    inbox = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
     print(f"""
 stripe-p21 is running in embedded mode (SQLite at {settings.db.database_url}).
-  Events API     : {base}/api/events   (header  Authorization: Bearer {token})
+  Inbox          : {inbox}
+  Review items   : {base}/api/review-items   (header  Authorization: Bearer {token})
+  Events API     : {base}/api/events
+  Reconciliation : {base}/api/reconciliation/payouts
   Metrics        : {base}/metrics
-  Readiness      : {base}/readyz
   OpenAPI        : {base}/schema
+  P21 sandbox    : {p21_url}/sandbox/state   (what P21 now holds)
   Stripe sandbox : {sandbox_url}/v1/events   (Authorization: Bearer sk_test_demo)
 """)

@@ -2,7 +2,8 @@
 
 One item per problem: raising the same `(queue, reason, stripe object)` again counts another
 occurrence on the open item. A problem a person already resolved or dismissed is not raised
-again (never asked twice) unless the caller says the situation changed (`reopen=True`)."""
+again (never asked twice) unless the caller says the situation changed (`reopen=True`); one a
+person sent back for a retry reopens when the retry fails the same way."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ async def raise_item(
         await session.flush()
         _audit(session, actor, "raised", item, request.title)
         return item
-    if item.status != ReviewStatus.OPEN and not reopen:
+    if item.status in (ReviewStatus.RESOLVED, ReviewStatus.DISMISSED) and not reopen:
         return item
     if item.status != ReviewStatus.OPEN:
         item.status = ReviewStatus.OPEN.value

@@ -158,4 +158,3 @@ async def test_post_mode_posts_one_balanced_gl_entry(
         [("6160", "631.65"), ("6170", "15.00"), ("1015", "-646.65")]
     )
     assert len(h.gl_entries()) == 1
-
