@@ -109,7 +109,11 @@ async def run_demo(
     _environment(days)
     settings = Settings()
     secret = settings.webhook.secrets()[0]
-    p21_app = create_p21_app(SandboxConfig(db_path=str(DEMO_DIR / "p21-sandbox.db")))
+    planned = generate(ScenarioSpec(seed=seed, days=days))
+    p21_config = SandboxConfig(
+        db_path=str(DEMO_DIR / "p21-sandbox.db"), today=planned.spec.start.date()
+    )
+    p21_app = create_p21_app(p21_config)
     p21_server = ThreadedServer(p21_app, P21_PORT).start()
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -119,9 +123,9 @@ async def run_demo(
             if serving.done():
                 return 1
             await asyncio.sleep(0.05)
+        forever = serve_forever and not check_only
         return await _run(app.state.services, settings, secret, port, p21_app, p21_server,
-                          serving, serve_forever=serve_forever and not check_only,
-                          days=days, seed=seed)  # fmt: skip
+                          serving, planned, serve_forever=forever)  # fmt: skip
     finally:
         server.should_exit = True
         await serving
@@ -131,16 +135,16 @@ async def run_demo(
 
 async def _run(
     services: Services, settings: Settings, secret: str, port: int, p21_app: SandboxApp,
-    p21_server: ThreadedServer, serving: asyncio.Task[None], *, serve_forever: bool,
-    days: int, seed: int,
+    p21_server: ThreadedServer, serving: asyncio.Task[None], planned: Scenario, *,
+    serve_forever: bool,
 ) -> int:  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         print("1. Hand-made deliveries")
         await _send_samples(client, secret)
         with ExitStack() as stack:
+            days = planned.spec.days
             print(f"\n2. {days} days of a distributor's Stripe activity, from the Stripe sandbox")
-            planned = generate(ScenarioSpec(seed=seed, days=days))
             sandbox_url = await _play_scenario(stack, planned, f"{base}/webhooks/stripe", secret)
             started = time.monotonic()
             statuses = await _settle(services, within=600)

@@ -330,7 +330,7 @@ async def sync_stack(
     **env: str,
 ) -> AsyncIterator[SyncStack]:
     """Start both sandboxes and the service; stop everything on exit (see module docstring)."""
-    p21_app = create_p21_app(p21_config or P21Config())
+    p21_app = create_p21_app(p21_config or P21Config(today=START.date()))
     p21_server = _ThreadServer(p21_app).start()
     stripe_port = free_port()
     merged = (

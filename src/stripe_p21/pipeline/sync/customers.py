@@ -9,6 +9,8 @@ order and billing flows use for the same reason."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +32,9 @@ PENDING = "pending"
 """Status of a claimed link whose P21 document is being written (no document number yet)."""
 CLAIM_SECONDS = 120
 """A claim older than this is abandoned (its job died) and may be taken over."""
+CLAIM_WAIT_SECONDS = 3.0
+"""How long a job waits for another job's claim on the same document before retrying later."""
+CLAIM_POLL_SECONDS = 0.05
 
 
 # --- claims -------------------------------------------------------------------------------
@@ -68,9 +73,25 @@ def _abandoned(info: dict[str, Any], event_id: str) -> bool:
 async def claim(
     ctx: HandlerContext, *, stripe_object_id: str, stripe_object_type: str, kind: str
 ) -> Claim:
-    """Claim the document of `(stripe_object_id, kind)`; TransientError while another job
-    holds a fresh claim (it retries and then finds the finished link)."""
+    """Claim the document of `(stripe_object_id, kind)`. While another job holds a fresh claim
+    (`charge.succeeded` and `payment_intent.succeeded` of one payment often run together), wait
+    a moment for it to finish — its document is ours too — and only then raise TransientError
+    (the event retries later and finds the finished link)."""
     token = uuid.uuid4().hex
+    deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+    while True:
+        held = await _try_claim(ctx, stripe_object_id, stripe_object_type, kind, token)
+        if held is not None:
+            return held
+        if time.monotonic() >= deadline:
+            raise TransientError(f"{stripe_object_id} ({kind}) is being synced by another event")
+        await asyncio.sleep(CLAIM_POLL_SECONDS)
+
+
+async def _try_claim(
+    ctx: HandlerContext, stripe_object_id: str, stripe_object_type: str, kind: str, token: str
+) -> Claim | None:
+    """One attempt: the claim (or the finished link), or None while another job holds it."""
     async with ctx.sessions() as session, session.begin():
         link = await find_link(session, stripe_object_id, kind)
         if link is None:
@@ -90,9 +111,7 @@ async def claim(
         info = _claim_of(link)
         if info.get("token") != token:
             if not _abandoned(info, ctx.event.id):
-                raise TransientError(
-                    f"{stripe_object_id} ({kind}) is being synced by event {info.get('event_id')}"
-                )
+                return None
             link.details = {**link.details, **_claim_details(ctx, token)}
             link.updated_at = utcnow()
     return Claim(stripe_object_id, kind, token)

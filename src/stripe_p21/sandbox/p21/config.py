@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any, Literal
 
 from stripe_p21.sandbox.p21.seed import DEFAULT_SEED
@@ -92,6 +93,9 @@ class SandboxConfig:
     consumer_key: str = field(default=DEFAULT_CONSUMER_KEY, repr=False)
     company_id: str = "ACME"
     seed: int = DEFAULT_SEED
+    today: date | None = None
+    """The seed's "today" (periods, order and invoice dates); None → the real date. Set it to a
+    scenario's start so a scenario always lands in open periods, whatever the real date."""
     db_path: str = ":memory:"
     token_lifetime: float = 86400.0
     """Seconds a token is valid (P21's default is a day)."""

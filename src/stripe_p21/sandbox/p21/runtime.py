@@ -39,7 +39,7 @@ class Sandbox:
 def build_sandbox(config: SandboxConfig) -> Sandbox:
     """Open (or create and seed) the store and set up tokens for ``config``."""
     store = Store(config.db_path)
-    store.create_and_seed(generate(config.seed, today=datetime.now(UTC).date()))
+    store.create_and_seed(generate(config.seed, today=config.today or datetime.now(UTC).date()))
     tokens = TokenRegistry(config.token_lifetime, single_session=config.single_session)
     return Sandbox(config, store, tokens, TransactionEngine(store, config.company_id))
 
