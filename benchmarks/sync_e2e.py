@@ -168,6 +168,8 @@ async def run_case(
         "STRIPE_P21_LOG_LEVEL": "ERROR",
         "STRIPE_P21_RETRY_CAP_SECONDS": "20",
         "STRIPE_P21_MAX_ATTEMPTS": "30",
+        # The Stripe sandbox has no rate limit; a live Stripe account allows 100 reads/s.
+        "STRIPE_P21_STRIPE_REQUESTS_PER_SECOND": str(args.stripe_rps),
     }
     pg = url.replace("postgresql://", "postgresql+asyncpg://", 1)
     try:
@@ -246,6 +248,9 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=16, help="HTTP connections")
     parser.add_argument("--workers", type=int, default=2, help="arq worker processes")
     parser.add_argument("--settle", type=float, default=600.0, help="seconds to wait")
+    parser.add_argument(
+        "--stripe-rps", type=float, default=100.0, help="Stripe requests/s per worker process"
+    )
     parser.add_argument("--outage", type=float, default=0.0, help="P21 outage at start (s)")
     parser.add_argument("--quick", action="store_true", help="only the 0 ms case")
     parser.add_argument("--check", action="store_true", help="also compare with the truth")

@@ -157,6 +157,13 @@ class StripeSettings(BaseSettings):
         default="https://api.stripe.com", validation_alias=AliasChoices("STRIPE_API_BASE")
     )
     """API base; point it at the Stripe sandbox (http://127.0.0.1:12111) for the demo."""
+    stripe_requests_per_second: float = Field(
+        default=20.0,
+        gt=0,
+        validation_alias=AliasChoices("STRIPE_P21_STRIPE_REQUESTS_PER_SECOND"),
+    )
+    """Our request rate to Stripe, per process (API and each worker). Stripe allows 25/s in
+    test mode and 100/s in live mode per account: divide by the number of processes."""
 
 
 class P21Settings(BaseSettings):

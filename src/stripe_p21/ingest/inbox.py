@@ -18,10 +18,22 @@ from stripe_p21.ingest.envelope import EventEnvelope
 _EVENTS = table_of(StripeEvent)
 
 
+def no_handler_note(event_type: str) -> str:
+    """The outcome note of an event no handler is registered for."""
+    return f"no handler registered for {event_type!r}"
+
+
 async def store_event(
-    engine: AsyncEngine, envelope: EventEnvelope, *, received_at: datetime
+    engine: AsyncEngine,
+    envelope: EventEnvelope,
+    *,
+    received_at: datetime,
+    ignored: bool = False,
 ) -> bool:
-    """Insert the event and commit. True when new, False when the id was already stored."""
+    """Insert the event and commit. True when new, False when the id was already stored.
+
+    `ignored`: no handler is registered for the type, so the event is stored already `ignored`
+    with the reason (and never enqueued): kept for the record and for `replay`, no job spent."""
     values = {
         "id": envelope.id,
         "type": envelope.type,
@@ -31,8 +43,10 @@ async def store_event(
         "account": envelope.account,
         "payload": envelope.raw,
         "received_at": received_at,
-        "status": EventStatus.RECEIVED.value,
+        "status": (EventStatus.IGNORED if ignored else EventStatus.RECEIVED).value,
         "attempts": 0,
+        "outcome_note": no_handler_note(envelope.type) if ignored else None,
+        "processed_at": received_at if ignored else None,
     }
     if engine.dialect.name == "postgresql":
         return await _store_on_postgres(engine, values)
@@ -43,7 +57,8 @@ async def store_event(
 
 
 _PG_COLUMNS = (
-    "id, type, api_version, created, livemode, account, payload, received_at, status, attempts"
+    "id, type, api_version, created, livemode, account, payload, received_at, status, attempts, "
+    "outcome_note, processed_at"
 )
 _batchers: weakref.WeakKeyDictionary[AsyncEngine, InsertBatcher] = weakref.WeakKeyDictionary()
 

@@ -70,7 +70,8 @@ async def _read_body(request: Request[Any, Any, State], limit: int) -> bytes:
 @post("/webhooks/stripe", status_code=200, include_in_schema=True, summary="Receive Stripe events")
 async def receive_stripe_webhook(request: Request[Any, Any, State]) -> Response[bytes]:
     """Verify, store and enqueue one Stripe event. 200 once stored; 4xx/413 for bad deliveries
-    (JSON `reason`); 503 when the database is unavailable, so Stripe retries."""
+    (JSON `reason`); 503 when the database is unavailable, so Stripe retries. A type no handler
+    is registered for is stored already `ignored` (with the reason) and not enqueued."""
     services: Services = request.app.state.services
     started = time.perf_counter()
     body = b""
@@ -83,8 +84,11 @@ async def receive_stripe_webhook(request: Request[Any, Any, State]) -> Response[
             rejection.status,
             {"received": False, "reason": rejection.reason, "message": rejection.message},
         )
+    ignored = services.registry.get(envelope.type) is None
     try:
-        is_new = await store_event(services.engine, envelope, received_at=utcnow())
+        is_new = await store_event(
+            services.engine, envelope, received_at=utcnow(), ignored=ignored
+        )
     except Exception as exc:  # noqa: BLE001 - any storage failure: never 200, let Stripe retry
         log.error("webhook_store_failed", error=type(exc).__name__, event_id=envelope.id)
         return _answer(
@@ -93,7 +97,10 @@ async def receive_stripe_webhook(request: Request[Any, Any, State]) -> Response[
     if not is_new:
         metrics.EVENTS_RECEIVED.labels(envelope.type, "duplicate").inc()
         return _answer(200, {"received": True, "duplicate": True, "event_id": envelope.id})
-    await services.enqueue_quietly(envelope.id)
+    if ignored:  # stored for the record; no handler, so no job
+        metrics.EVENTS_PROCESSED.labels(envelope.type, "ignored").inc()
+    else:
+        await services.enqueue_quietly(envelope.id)
     metrics.EVENTS_RECEIVED.labels(envelope.type, "stored").inc()
     metrics.INGEST_LATENCY.observe(time.perf_counter() - started)
     return _answer(200, {"received": True, "event_id": envelope.id})

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from stripe_p21 import metrics
 from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, utcnow
+from stripe_p21.ingest.inbox import no_handler_note
 from stripe_p21.logging import scrub
 from stripe_p21.pipeline.context import HandlerContext
 from stripe_p21.pipeline.errors import NeedsReview, PermanentError
@@ -96,7 +97,7 @@ async def _heartbeat(deps: JobDeps, event_id: str, lease: timedelta) -> None:
 async def _run_handler(deps: JobDeps, event: StripeEvent) -> Outcome:
     handler = deps.registry.get(event.type)
     if handler is None:
-        return Outcome(EventStatus.IGNORED, note=f"no handler registered for {event.type!r}")
+        return Outcome(EventStatus.IGNORED, note=no_handler_note(event.type))
     payload: dict[str, Any] = msgspec.json.decode(event.payload)
     bound = log.bind(event_id=event.id, event_type=event.type, attempt=event.attempts)
     ctx = HandlerContext(event, payload, deps.sessions, deps.settings, bound, deps.gateways)

@@ -76,6 +76,7 @@ class StripeClientGateway:
         if settings.stripe_api_key is None:
             raise ValueError("STRIPE_API_KEY is not set")
         key = settings.stripe_api_key.get_secret_value()
+        options.setdefault("requests_per_second", settings.stripe_requests_per_second)
         return cls(key, api_base=settings.stripe_api_base, **options)
 
     async def aclose(self) -> None:

@@ -33,7 +33,8 @@ from stripe_p21.pipeline.context import HandlerContext
 from stripe_p21.pipeline.errors import NeedsReview
 from stripe_p21.pipeline.mapping import billing as mapping
 from stripe_p21.pipeline.mapping import orders as order_mapping
-from stripe_p21.pipeline.sync.customers import claim, ensure_customer, release, settle
+from stripe_p21.pipeline.sync.claims import claim, release, settle
+from stripe_p21.pipeline.sync.customers import ensure_customer
 from stripe_p21.pipeline.sync.links import find_link, record_link, set_status
 from stripe_p21.pipeline.sync.payments import (
     customer_for,

@@ -26,7 +26,7 @@ from stripe_p21.pipeline.mapping.disputes import (
     review_reason,
 )
 from stripe_p21.pipeline.mapping.refunds import company_date
-from stripe_p21.pipeline.sync.customers import claim, release, settle, settled_link
+from stripe_p21.pipeline.sync.claims import claim, release, settle, settled_link
 from stripe_p21.pipeline.sync.links import record_link
 from stripe_p21.pipeline.sync.radar import Signal, apply_signal
 from stripe_p21.pipeline.sync.refunds import object_id, p21_refusal

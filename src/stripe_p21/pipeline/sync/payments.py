@@ -20,14 +20,8 @@ from stripe_p21.connectors.p21.schemas import OrderDraft, P21Order
 from stripe_p21.pipeline.context import HandlerContext
 from stripe_p21.pipeline.errors import NeedsReview
 from stripe_p21.pipeline.mapping import orders as mapping
-from stripe_p21.pipeline.sync.customers import (
-    Claim,
-    claim,
-    ensure_customer,
-    release,
-    settle,
-    settled_link,
-)
+from stripe_p21.pipeline.sync.claims import Claim, claim, release, settle, settled_link
+from stripe_p21.pipeline.sync.customers import ensure_customer
 from stripe_p21.pipeline.tables import SyncLink
 from stripe_p21.review.service import ReviewRequest, raise_item
 

@@ -8,6 +8,8 @@ unknown. See docs/adr/0501-payout-gl-and-reconciliation.md."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import timedelta
@@ -40,6 +42,7 @@ from stripe_p21.pipeline.mapping.reconcile import (
     Reconciliation,
     reconcile_payout,
 )
+from stripe_p21.pipeline.sync.claims import CLAIM_POLL_SECONDS, CLAIM_WAIT_SECONDS
 from stripe_p21.pipeline.sync.links import find_link, record_link
 from stripe_p21.pipeline.tables import ReconciliationLine, ReconciliationRun, SyncLink
 from stripe_p21.review.service import ReviewRequest, raise_item
@@ -76,6 +79,23 @@ async def _locked_link(session: AsyncSession, payout_id: str) -> SyncLink | None
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+class _ClaimHeld(TransientError):
+    """Another event is posting this payout's entry right now."""
+
+
+async def _claim_waiting(ctx: HandlerContext, journal: PayoutJournal) -> tuple[SyncLink, bool]:
+    """`_claim`, waiting a moment while another event posts the entry (`payout.paid` and
+    `payout.reconciliation_completed` often run together): its entry is ours too."""
+    deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+    while True:
+        try:
+            return await _claim(ctx, journal)
+        except _ClaimHeld:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(CLAIM_POLL_SECONDS)
+
+
 async def _claim(ctx: HandlerContext, journal: PayoutJournal) -> tuple[SyncLink, bool]:
     """The `gl_payout` link, claimed for this event when not posted yet; True when this call
     created the claim (so nothing can have been posted under it before)."""
@@ -95,7 +115,7 @@ async def _claim(ctx: HandlerContext, journal: PayoutJournal) -> tuple[SyncLink,
             return link, False
         owner = link.details.get("claimed_by")
         if owner != ctx.event.id and utcnow() - link.updated_at < CLAIM_TTL:
-            raise TransientError(f"{journal.payout_id}: GL entry being posted by {owner}")
+            raise _ClaimHeld(f"{journal.payout_id}: GL entry being posted by {owner}")
         link.details = {**link.details, "claimed_by": ctx.event.id}
         link.updated_at = utcnow()
         return link, False
@@ -148,7 +168,7 @@ async def _post(ctx: HandlerContext, journal: PayoutJournal) -> str:
 
 async def post_payout_journal(ctx: HandlerContext, journal: PayoutJournal) -> str:
     """Post the payout's GL entry at most once; returns P21's `TransactionNumber`."""
-    link, first = await _claim(ctx, journal)
+    link, first = await _claim_waiting(ctx, journal)
     if link.status != POSTING:
         return link.p21_document_no
     found: str | None = None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy import select
 
 from stripe_p21.connectors.p21.errors import P21RejectedError
-from stripe_p21.pipeline.sync.customers import PENDING
+from stripe_p21.pipeline.sync.claims import PENDING
 from stripe_p21.pipeline.sync.links import find_link, set_status
 from stripe_p21.pipeline.sync.refunds import charge_document, object_id, p21_refusal
 from stripe_p21.pipeline.tables import SyncLink

@@ -20,7 +20,7 @@ from stripe_p21.pipeline.mapping.refunds import (
     refund_action,
     rma_plan,
 )
-from stripe_p21.pipeline.sync.customers import PENDING, claim, release, settle, settled_link
+from stripe_p21.pipeline.sync.claims import PENDING, claim, release, settle, settled_link
 from stripe_p21.pipeline.sync.links import find_link
 from stripe_p21.review.service import ReviewRequest, raise_item
 
