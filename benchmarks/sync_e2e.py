@@ -178,6 +178,10 @@ async def run_case(
         ) as s:
             workers = start_workers(args.workers)
             try:
+                # Steady state: let the workers start, load the matching model and build its
+                # customer index from P21 before the clock runs (a cold start is a separate
+                # question from throughput).
+                await asyncio.sleep(args.warmup)
                 await s.p21_faults(latency_ms=latency_ms)
                 await s.play(days=args.days, seed=args.seed, deliver=False)
                 raw = requests_for(s)
@@ -250,6 +254,9 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=600.0, help="seconds to wait")
     parser.add_argument(
         "--stripe-rps", type=float, default=100.0, help="Stripe requests/s per worker process"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=10.0, help="seconds for the workers to start"
     )
     parser.add_argument("--outage", type=float, default=0.0, help="P21 outage at start (s)")
     parser.add_argument("--quick", action="store_true", help="only the 0 ms case")

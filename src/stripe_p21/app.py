@@ -63,13 +63,19 @@ def _lifespan(
         if migrate or (migrate is None and settings.db.is_sqlite):
             await asyncio.to_thread(upgrade, settings.db.database_url)
         sweeper: asyncio.Task[None] | None = None
+        warming: asyncio.Task[None] | None = None
         if isinstance(services.queue, InlineRunner):
             services.queue.start(services.run_event)
             sweeper = asyncio.create_task(_sweep_forever(services))
+            warming = asyncio.create_task(services.warm_up())  # in the background
         log.info("service_started", mode="embedded" if sweeper else "arq", version=__version__)
         try:
             yield
         finally:
+            if warming is not None and not warming.done():
+                warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warming
             if sweeper is not None:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

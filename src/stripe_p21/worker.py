@@ -61,6 +61,8 @@ def build_worker(
             ctx["redis"], circuit_seconds=settings.queue.enqueue_circuit_seconds, owned=False
         )
         ctx["services"] = Services.build(settings, queue, registry)
+        if not embedded:
+            await ctx["services"].warm_up()
         port = settings.queue.worker_metrics_port
         if port:
             start_http_server(port, addr="127.0.0.1", registry=metrics.REGISTRY)

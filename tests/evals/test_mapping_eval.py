@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stripe_p21.evals import mapping
+from stripe_p21.evals import harness, mapping
 from stripe_p21.intelligence.mapping_suggest.catalogue import lookup
 from stripe_p21.intelligence.mapping_suggest.evaluation import (
     LabelledPair,
@@ -78,3 +78,7 @@ def test_fast_run_meets_targets_ahead_of_the_baseline() -> None:
     assert section.higher_is_better["false_suggestion_rate"] is False
     assert "valentine Coma (schema)" in section.markdown
     assert seen and seen[-1][1] == seen[-1][2]
+    baselines = json.loads(harness.BASELINES.read_text())
+    check = harness.check_baselines([section], baselines, fast=True)
+    assert check.compared >= 5
+    assert check.ok, check.regressions

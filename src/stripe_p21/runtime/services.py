@@ -3,6 +3,7 @@ shared by the web app, the worker and the CLI."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import socket
@@ -115,6 +116,21 @@ class Services:
             metrics.ENQUEUE_FAILURES.inc()
             log.warning("enqueue_failed", event_id=event_id, error=type(exc).__name__)
             return False
+
+    async def warm_up(self, *, within: float = 60.0) -> None:
+        """Load the matching model and build its customer index from P21 before the first
+        event needs them (otherwise the first customer event of each process pays for it).
+        Best effort: P21 being down only postpones it to the first match."""
+        if self.gateways is None or not self.settings.p21.username:
+            return
+        try:
+            matcher = await asyncio.to_thread(
+                lambda: self.gateways.matcher if self.gateways else None
+            )
+            if matcher is not None:
+                await asyncio.wait_for(matcher.refresh(), within)
+        except Exception as exc:  # noqa: BLE001 - a cold start is slower, never broken
+            log.warning("warm_up_failed", error=type(exc).__name__)
 
     async def close(self) -> None:
         if self.gateways is not None:
