@@ -13,6 +13,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from arq.connections import ArqRedis
 from arq.constants import expires_extra_ms, job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
@@ -29,7 +30,7 @@ class QueueUnavailable(RuntimeError):
 
 
 def dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
+    return msgspec.json.encode(value)
 
 
 def loads(raw: bytes) -> Any:
