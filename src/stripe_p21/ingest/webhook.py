@@ -86,9 +86,7 @@ async def receive_stripe_webhook(request: Request[Any, Any, State]) -> Response[
         )
     ignored = services.registry.get(envelope.type) is None
     try:
-        is_new = await store_event(
-            services.engine, envelope, received_at=utcnow(), ignored=ignored
-        )
+        is_new = await store_event(services.engine, envelope, received_at=utcnow(), ignored=ignored)
     except Exception as exc:  # noqa: BLE001 - any storage failure: never 200, let Stripe retry
         log.error("webhook_store_failed", error=type(exc).__name__, event_id=envelope.id)
         return _answer(
