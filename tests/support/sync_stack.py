@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import os
 import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -53,6 +52,7 @@ from stripe_p21.sandbox.scenarios import (
     play,
 )
 from stripe_p21.sandbox.stripe import DeliveryPolicy
+from stripe_p21.sandbox.threaded import ThreadedServer, free_port
 from stripe_p21.settings import Settings
 from stripe_p21.sync_check import CheckResult, check, p21_state_of
 from stripe_p21.worker import build_worker, stop_embedded
@@ -62,44 +62,6 @@ API_KEY = "sk_test_sync_stack"
 START = datetime(2026, 11, 1, tzinfo=UTC)
 TERMINAL = frozenset({"processed", "ignored", "needs_review", "dead"})
 _PREFIXES = ("STRIPE_P21_", "STRIPE_", "P21_")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _ThreadServer:
-    """An ASGI app under uvicorn on a background thread (the P21 sandbox)."""
-
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=self.port,
-            log_level="critical",
-            lifespan="off",
-            access_log=False,
-            ws="none",
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> _ThreadServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 class _CapturingSink(LocalSink):
@@ -331,7 +293,7 @@ async def sync_stack(
 ) -> AsyncIterator[SyncStack]:
     """Start both sandboxes and the service; stop everything on exit (see module docstring)."""
     p21_app = create_p21_app(p21_config or P21Config(today=START.date()))
-    p21_server = _ThreadServer(p21_app).start()
+    p21_server = ThreadedServer(p21_app).start()
     stripe_port = free_port()
     merged = (
         base_env(
