@@ -1,14 +1,16 @@
 """Labelled business-customer pairs for training and evaluation: P21 customers from the sandbox
 seed, and Stripe-side records derived from them with realistic corruptions (typos, legal-suffix
-swaps, abbreviations, DBA names, casing, punctuation, missing or changed contact fields) plus new
-companies, some sharing a P21 company's name under another legal form. Pure: seed in, data out."""
+swaps, abbreviations, DBA names, casing, punctuation, other mailboxes at the company's domain,
+missing or changed contact fields) plus new companies, some sharing a P21 company's name under
+another legal form (and then, as real companies do, their own domain). Pure: seed in, data out."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
+from stripe_p21.intelligence.matching.normalise import name_form
 from stripe_p21.intelligence.matching.records import CustomerRecord
 from stripe_p21.sandbox.p21 import seed_words as words
 from stripe_p21.sandbox.p21.seed import SeedCustomer, generate
@@ -26,6 +28,46 @@ class LinkageSet:
     queries: list[CustomerRecord]
     index: list[CustomerRecord]
     truth: dict[str, str]
+
+
+def legal_form(suffix: str) -> str:
+    """The canonical legal form of a seed suffix ("Co." and "Company" → "co"; "" for none)."""
+    form = name_form(f"x {suffix}") if suffix else None
+    return form.full.split()[-1] if form is not None and form.full != "x" else ""
+
+
+def _domain_of(email: str) -> str | None:
+    domain = email.rpartition("@")[2].lower()
+    return None if not domain or domain in words.FREE_MAIL else domain
+
+
+def realistic_base(customers: Sequence[SeedCustomer]) -> list[SeedCustomer]:
+    """The seed's customers with company domains as real legal entities have them. The seed
+    makes a domain from the first two words of a name, so a second "X Co." or an "X Company"
+    (a namesake: the same legal name, another company) gets `x.com` too: labelled as a
+    different company, such pairs teach that the same legal name at the same company domain is
+    a stranger, and a changed mailbox (ap@ for billing@) then reads as one. Here a namesake
+    whose legal name is already at a domain registers its own (`x-co.com`). Other legal forms
+    of a core name ("X Inc." beside "X LLC", sister companies) and companies with different
+    core names keep sharing a domain, so the domain alone never decides. Names are kept."""
+    owners: dict[str, set[tuple[str, str]]] = {}
+    """Company domain → the (core name, legal form) of the entities using it."""
+    out: list[SeedCustomer] = []
+    for customer in customers:
+        core, suffix = names.split_suffix(customer.name)
+        email = customer.email
+        domain = _domain_of(email)
+        if domain is not None:
+            if (core, legal_form(suffix)) in owners.get(domain, ()):
+                stem, form, n = domain.rsplit(".", 1)[0], legal_form(suffix) or "co", 1
+                domain = f"{stem}-{form}.com"
+                while domain in owners:
+                    n += 1
+                    domain = f"{stem}-{form}{n}.com"
+                email = f"{email.rpartition('@')[0]}@{domain}"
+            owners.setdefault(domain, set()).add((core, legal_form(suffix)))
+        out.append(customer if email == customer.email else replace(customer, email=email))
+    return out
 
 
 def p21_record(customer: SeedCustomer) -> CustomerRecord:
@@ -106,13 +148,14 @@ def _free_mail(rng: random.Random) -> str:
 def _email(customer: SeedCustomer, rng: random.Random) -> str | None:
     roll = rng.random()
     free = customer.email.split("@")[1] in words.FREE_MAIL
-    if roll < 0.55 or (free and roll < 0.80):
+    if roll < 0.45 or (free and roll < 0.78):
         return customer.email
-    if roll < 0.70:
-        return f"{rng.choice(words.MAILBOXES)}@{customer.email.split('@')[1]}"
-    if roll < 0.80:
+    if roll < 0.70:  # another mailbox of the same company: ap@ for billing@ (the usual case)
+        local, _, domain = customer.email.partition("@")
+        return f"{rng.choice([m for m in words.MAILBOXES if m != local])}@{domain}"
+    if roll < 0.78:
         return customer.email.upper()
-    return None if roll < 0.90 else _free_mail(rng)
+    return None if roll < 0.88 else _free_mail(rng)
 
 
 def _address(customer: SeedCustomer, rng: random.Random) -> tuple[str | None, ...]:
@@ -145,13 +188,16 @@ def stripe_variant(customer: SeedCustomer, key: str, rng: random.Random) -> Cust
 
 
 def new_company(key: str, rng: random.Random, taken: set[str], near: str | None) -> CustomerRecord:
-    """A company P21 does not know; `near` is a P21 name it borrows under another legal form."""
+    """A company P21 does not know; `near` is a P21 name it borrows under another legal form
+    (never a spelling of a form P21 already has for that name: "X Company" is "X Co."), with a
+    domain of its own, as a separate legal entity has."""
     name = None
     if near is not None:
-        base, suffix = names.split_suffix(near)
-        options = [s for s in words.LEGAL_SUFFIXES if s != suffix]
-        candidate = f"{base} {rng.choice(options)}"
-        name = candidate if candidate not in taken else None
+        base, _ = names.split_suffix(near)
+        forms = {legal_form(s) for s in words.LEGAL_SUFFIXES if f"{base} {s}" in taken}
+        options = [s for s in words.LEGAL_SUFFIXES if legal_form(s) not in forms]
+        candidate = f"{base} {rng.choice(options)}" if options else None
+        name = candidate if candidate is not None and candidate not in taken else None
     name = name or names.new_company(rng, taken)
     taken.add(name)
     domain = names.company_domain(name).replace(".com", rng.choice(("usa.com", "co.com", ".net")))
@@ -170,7 +216,7 @@ def business_set(
 ) -> LinkageSet:
     """One split: its own P21 base and Stripe records, ~`matched_share` of them known to P21."""
     seed = SPLIT_SEEDS[split]
-    base = generate(seed, customers=p21_customers).customers
+    base = realistic_base(generate(seed, customers=p21_customers).customers)
     rng = random.Random(seed * 31 + 7)  # noqa: S311 - reproducible evaluation data
     matched = rng.sample(range(len(base)), k=min(len(base), int(stripe_customers * matched_share)))
     taken = {c.name for c in base}

@@ -44,6 +44,15 @@ LEGAL_SUFFIXES = frozenset(
 )
 """Legal-form words dropped from the end of a business name (after punctuation is removed)."""
 
+LEGAL_FORMS: dict[str, str] = {
+    "company": "co",
+    "incorporated": "inc",
+    "corporation": "corp",
+    "limited": "ltd",
+}
+"""Spelled-out legal forms → their abbreviation: "Co." and "Company" are the same legal form, so
+the suffix-keeping `NameForm.full` writes both as `co` (other forms, e.g. LLC vs Inc., differ)."""
+
 ABBREVIATIONS: dict[str, str] = {
     "ind": "industrial", "indl": "industrial", "indus": "industrial", "inds": "industries",
     "sply": "supply", "spply": "supply", "sup": "supply", "supp": "supply", "suppl": "supply",
@@ -141,7 +150,8 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NameForm:
-    """One name of a company: `full` keeps the legal suffix, `core` and `tokens` do not."""
+    """One name of a company: `full` keeps the legal suffix (in its canonical form, `LEGAL_FORMS`),
+    `core` and `tokens` do not."""
 
     full: str
     core: str
@@ -159,9 +169,11 @@ def _name_tokens(text: str) -> list[str]:
 def name_form(text: str) -> NameForm | None:
     """The canonical form of one business name, or None when nothing identifying is left."""
     tokens = [ABBREVIATIONS.get(t, t) for t in _name_tokens(text)]
-    full = " ".join(tokens)
-    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
-        tokens.pop()
+    end = len(tokens)
+    while end > 1 and tokens[end - 1] in LEGAL_SUFFIXES:
+        end -= 1
+    full = " ".join([*tokens[:end], *(LEGAL_FORMS.get(t, t) for t in tokens[end:])])
+    tokens = tokens[:end]
     core_tokens = tuple(t for t in tokens if t not in NAME_STOPWORDS) or tuple(tokens)
     if not core_tokens:
         return None
