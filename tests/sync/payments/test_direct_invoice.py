@@ -7,7 +7,6 @@ the order through the link as in sales-order mode. The mapping is the shipped on
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
@@ -21,47 +20,22 @@ from stripe_p21.connectors.p21 import (
     InvoiceRef,
     OrderDraft,
     OrderLine,
-    P21Client,
     P21Gateway,
     Payment,
 )
-from stripe_p21.connectors.stripe.client import StripeClientGateway
-from stripe_p21.db.engine import create_engine, session_factory
-from stripe_p21.db.migrate import upgrade
 from stripe_p21.pipeline.dryrun import RecordingP21
-from stripe_p21.pipeline.gateways import Gateways
-from stripe_p21.pipeline.jobs import JobDeps
 from stripe_p21.pipeline.mapping import orders as mapping
 from stripe_p21.pipeline.mapping.config import MappingConfig, MappingConfigError, load_mapping
-from stripe_p21.pipeline.registry import registry
-from stripe_p21.sandbox.p21.app import create_app as create_p21_app
-from stripe_p21.sandbox.p21.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from stripe_p21.sandbox.stripe import (
-    SandboxConfig,
-    StripeSandbox,
-    create_app,
-    serve_in_thread,
     shapes_payments,
 )
-from stripe_p21.settings import Settings
-from tests.sync.refunds.harness import API_KEY, CUSTOMER_ID, Harness
+from tests.sync.refunds.harness import CUSTOMER_ID, Harness, harness
 
 
 def direct_invoice_mapping() -> MappingConfig:
     shipped = load_mapping()
     orders = shipped.orders.model_copy(update={"mode": "direct_invoice"})
     return shipped.model_copy(update={"orders": orders})
-
-
-class _Queue:
-    async def enqueue(self, event_id: str, *, attempt: int = 0, defer_until: Any = None) -> bool:
-        return True
-
-    async def ping(self) -> bool:
-        return True
-
-    async def close(self) -> None:
-        return None
 
 
 class _CutConnections(httpx.AsyncBaseTransport):
@@ -83,38 +57,10 @@ class _CutConnections(httpx.AsyncBaseTransport):
 
 @pytest.fixture
 async def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
-    for key in ("STRIPE_P21_DATABASE_URL", "STRIPE_API_KEY", "STRIPE_API_BASE"):
-        monkeypatch.delenv(key, raising=False)
-    url = f"sqlite+aiosqlite:///{tmp_path}/sync.db"
-    monkeypatch.setenv("STRIPE_P21_DATABASE_URL", url)
-    monkeypatch.setenv("STRIPE_P21_LOG_LEVEL", "WARNING")
-    await asyncio.to_thread(upgrade, url)
-    settings = Settings(env_file=None)
-    box = StripeSandbox(SandboxConfig(seed=5))
-    server = serve_in_thread(create_app(box))
-    p21_app = create_p21_app()
-    transport = _CutConnections(httpx.ASGITransport(app=p21_app))  # type: ignore[arg-type]
-    engine = create_engine(settings.db)
-    p21 = P21Client(
-        "http://p21.test", username=DEFAULT_USERNAME, password=DEFAULT_PASSWORD,
-        transport=transport, retry_backoff=0.01,
-    )  # fmt: skip
-    stripe = StripeClientGateway(API_KEY, api_base=server.url, requests_per_second=1000)
-    config = direct_invoice_mapping()
-    gateways = Gateways(settings, stripe=stripe, p21=p21, mapping=config)
-    deps = JobDeps(
-        sessions=session_factory(engine), settings=settings, registry=registry,
-        queue=_Queue(), worker_id="direct-invoice", gateways=gateways,
-    )  # fmt: skip
-    try:
-        async with p21:
-            yield Harness(box, p21_app, p21, deps, config)
-    finally:
-        await stripe.aclose()
-        await engine.dispose()
-        server.stop()
-        box.stop()
-        p21_app.close()
+    async with harness(
+        tmp_path, monkeypatch, mapping=direct_invoice_mapping(), wrap_transport=_CutConnections
+    ) as built:
+        yield built
 
 
 def _web_charge(h: Harness, amount: int = 8_750) -> dict[str, Any]:

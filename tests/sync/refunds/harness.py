@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -199,7 +199,15 @@ def lines_total(lines: list[tuple[str, int, str]]) -> str:
 
 
 @asynccontextmanager
-async def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
+async def harness(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    mapping: MappingConfig | None = None,
+    wrap_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+) -> AsyncIterator[Harness]:
+    """Both sandboxes, a migrated SQLite database and job deps; `mapping` replaces the shipped
+    mapping, `wrap_transport` wraps the in-process transport to P21 (fault shaping)."""
     for key in ("STRIPE_P21_DATABASE_URL", "STRIPE_API_KEY", "STRIPE_API_BASE"):
         monkeypatch.delenv(key, raising=False)
     url = f"sqlite+aiosqlite:///{tmp_path}/sync.db"
@@ -210,14 +218,16 @@ async def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
     box = StripeSandbox(SandboxConfig(seed=5))
     server = serve_in_thread(create_app(box))
     p21_app = create_p21_app()
-    transport = httpx.ASGITransport(app=p21_app)  # type: ignore[arg-type]
+    transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=p21_app)  # type: ignore[arg-type]
+    if wrap_transport is not None:
+        transport = wrap_transport(transport)
     engine = create_engine(settings.db)
     p21 = P21Client(
         "http://p21.test", username=DEFAULT_USERNAME, password=DEFAULT_PASSWORD,
         transport=transport, retry_backoff=0.01,
     )  # fmt: skip
     stripe = StripeClientGateway(API_KEY, api_base=server.url, requests_per_second=1000)
-    mapping = load_mapping()
+    mapping = mapping or load_mapping()
     gateways = Gateways(settings, stripe=stripe, p21=p21, mapping=mapping)
     deps = JobDeps(
         sessions=session_factory(engine), settings=settings, registry=registry,
