@@ -80,6 +80,37 @@ def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
     ]
 
 
+def attach_profilers(
+    workers: list[subprocess.Popen[bytes]], directory: Path | None
+) -> list[subprocess.Popen[bytes]]:
+    """With `--profile DIR`: `py-spy record` on each worker, collapsed stacks written to DIR
+    when the worker exits (py-spy must be on PATH)."""
+    if directory is None:
+        return []
+    directory.mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(  # noqa: S603 - our own fixed command line
+            [
+                *("py-spy", "record", "--format", "raw", "--rate", "250", "--nonblocking"),
+                *("--pid", str(w.pid), "-o", str(directory / f"worker{i}.txt")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i, w in enumerate(workers)
+    ]
+
+
+def machine_busy_seconds() -> float:
+    """CPU-seconds the whole machine spent busy so far (all cores, /proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process so far (Linux /proc), 0 when unreadable."""
     try:
@@ -106,11 +137,13 @@ async def measure(s: SyncStack, started: float) -> dict[str, Any]:
         links = list((await session.execute(select(SyncLink))).scalars())
         attempts = list((await session.execute(select(EventAttempt))).scalars())
     documented = {link.event_id for link in links if link.event_id and link.status != "memo"}
-    to_document = [
-        (e.processed_at - e.received_at).total_seconds()
-        for e in events.values()
-        if e.id in documented and e.processed_at is not None
+    documented_events = [
+        e for e in events.values() if e.id in documented and e.processed_at is not None
     ]
+    to_document = [(e.processed_at - e.received_at).total_seconds() for e in documented_events]  # type: ignore[operator]
+    by_type: dict[str, list[float]] = {}
+    for e in documented_events:
+        by_type.setdefault(e.type, []).append((e.processed_at - e.received_at).total_seconds())  # type: ignore[operator]
     everything = [
         (e.processed_at - e.received_at).total_seconds()
         for e in events.values()
@@ -125,12 +158,32 @@ async def measure(s: SyncStack, started: float) -> dict[str, Any]:
         if a.event_id in events
     ]
     handling = [(a.finished_at - a.started_at).total_seconds() for a in attempts]
+    handling_by_type: dict[str, list[float]] = {}
+    waits_by_type: dict[str, list[float]] = {}
+    for a in first_attempt.values():
+        if a.event_id in documented:
+            kind = events[a.event_id].type
+            handling_by_type.setdefault(kind, []).append(
+                (a.finished_at - a.started_at).total_seconds()
+            )
+            waits_by_type.setdefault(kind, []).append(
+                (a.started_at - events[a.event_id].received_at).total_seconds()
+            )
     retry_reasons = Counter(
-        parameterise(f"{a.error_class}: {a.error_message or ''}")[:90]
+        parameterise(f"{a.error_class}: {a.error_message or ''}")[:240]
         for a in attempts
         if a.outcome == "failed"
     )
     received = min(e.received_at for e in events.values())
+    timeline = sorted(
+        (
+            round((events[a.event_id].received_at - received).total_seconds(), 4),
+            events[a.event_id].type,
+            round((a.started_at - events[a.event_id].received_at).total_seconds(), 4),
+            round((a.finished_at - a.started_at).total_seconds(), 4),
+        )
+        for a in first_attempt.values()
+    )
     finished = max((e.processed_at or e.received_at) for e in events.values())
     span = (finished - received).total_seconds()
     return {
@@ -147,6 +200,16 @@ async def measure(s: SyncStack, started: float) -> dict[str, Any]:
             "p95": pct(to_document, 0.95),
             "max": pct(to_document, 1.0),
         },
+        "receipt_to_p21_document_ms_by_type": {
+            kind: {
+                "n": len(values),
+                "p50": pct(values, 0.5),
+                "p95": pct(values, 0.95),
+                "handler_p50": pct(handling_by_type.get(kind, []), 0.5),
+                "queue_wait_p50": pct(waits_by_type.get(kind, []), 0.5),
+            }
+            for kind, values in sorted(by_type.items(), key=lambda kv: -len(kv[1]))
+        },
         "receipt_to_processed_ms_all_events": {
             "p50": pct(everything, 0.5),
             "p95": pct(everything, 0.95),
@@ -154,6 +217,7 @@ async def measure(s: SyncStack, started: float) -> dict[str, Any]:
         "queue_wait_ms": {"p50": pct(waits, 0.5), "p95": pct(waits, 0.95)},
         "handler_ms": {"p50": pct(handling, 0.5), "p95": pct(handling, 0.95)},
         "retry_reasons": dict(retry_reasons.most_common(8)),
+        "_timeline": timeline,
     }
 
 
@@ -164,7 +228,7 @@ async def run_case(
     tmp = Path(tempfile.mkdtemp(prefix="sync_e2e_"))
     env = {
         "P21_MAX_CONCURRENCY": str(concurrency),
-        "STRIPE_P21_WORKER_CONCURRENCY": "16",
+        "STRIPE_P21_WORKER_CONCURRENCY": str(args.jobs),
         "STRIPE_P21_LOG_LEVEL": "ERROR",
         "STRIPE_P21_RETRY_CAP_SECONDS": "20",
         "STRIPE_P21_MAX_ATTEMPTS": "30",
@@ -174,9 +238,16 @@ async def run_case(
     pg = url.replace("postgresql://", "postgresql+asyncpg://", 1)
     try:
         async with sync_stack(
-            "postgres-arq", tmp, postgres_url=pg, redis_url=REDIS_URL, workers=0, **env
+            "postgres-arq",
+            tmp,
+            postgres_url=pg,
+            redis_url=REDIS_URL,
+            workers=0,
+            p21_process=not args.check,  # the truth check reads the sandbox in-process
+            **env,
         ) as s:
             workers = start_workers(args.workers)
+            spies = attach_profilers(workers, args.profile)
             try:
                 # Steady state: let the workers start, load the matching model and build its
                 # customer index from P21 before the clock runs (a cold start is a separate
@@ -185,6 +256,8 @@ async def run_case(
                 await s.p21_faults(latency_ms=latency_ms)
                 await s.play(days=args.days, seed=args.seed, deliver=False)
                 raw = requests_for(s)
+                cpu_before = [cpu_seconds(w.pid) for w in workers]
+                machine_before = machine_busy_seconds()
                 started = time.monotonic()
                 cpu_main = time.process_time()
                 if outage:
@@ -194,9 +267,23 @@ async def run_case(
                 )
                 await s.settle_all(within=args.settle + outage * 2)
                 row = await measure(s, started)
+                timeline = row.pop("_timeline")
+                if args.timeline is not None:
+                    text = json.dumps(
+                        [
+                            dict(zip(("at_s", "type", "wait_s", "run_s"), t, strict=True))
+                            for t in timeline
+                        ]
+                    )
+                    await asyncio.to_thread(args.timeline.write_text, text)
                 row["cpu_seconds"] = {
                     "service_and_sandboxes_process": round(time.process_time() - cpu_main, 1),
-                    "workers": [round(cpu_seconds(w.pid), 1) for w in workers],
+                    "workers": [
+                        round(cpu_seconds(w.pid) - before, 1)
+                        for w, before in zip(workers, cpu_before, strict=True)
+                    ],
+                    "workers_at_start": [round(before, 1) for before in cpu_before],
+                    "machine_busy": round(machine_busy_seconds() - machine_before, 1),
                     "load_average_1m": round(os.getloadavg()[0], 2),
                 }
                 row |= {
@@ -217,6 +304,8 @@ async def run_case(
                     worker.terminate()
                 for worker in workers:
                     worker.wait(20)
+                for spy in spies:
+                    spy.wait(30)
     finally:
         await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -262,6 +351,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only the 0 ms case")
     parser.add_argument("--check", action="store_true", help="also compare with the truth")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--jobs", type=int, default=16, help="concurrent jobs per worker")
+    parser.add_argument(
+        "--timeline", type=Path, default=None, help="write each event's receipt, wait and run"
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy each worker; stacks go to this folder"
+    )
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -64,6 +64,9 @@ class QueueSettings(BaseSettings):
     """Concurrent jobs in the in-process runner (embedded mode)."""
     worker_concurrency: int = 8
     """Concurrent jobs per arq worker process."""
+    worker_poll_seconds: float = Field(default=0.02, gt=0, le=5)
+    """How often an idle arq worker asks Redis for new jobs: the queue-wait floor (arq's own
+    default is 0.5 s). Each poll is one cheap Redis command."""
     worker_metrics_port: int | None = None
     """If set, `stripe-p21 worker` serves Prometheus metrics on this port."""
     enqueue_circuit_seconds: float = 5.0

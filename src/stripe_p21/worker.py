@@ -60,9 +60,10 @@ def build_worker(
         queue = ArqQueue(
             ctx["redis"], circuit_seconds=settings.queue.enqueue_circuit_seconds, owned=False
         )
-        ctx["services"] = Services.build(settings, queue, registry)
+        jobs = settings.queue.worker_concurrency
+        ctx["services"] = Services.build(settings, queue, registry, concurrent_jobs=jobs)
         if not embedded:
-            await ctx["services"].warm_up()
+            await ctx["services"].warm_up(connections=jobs)
         port = settings.queue.worker_metrics_port
         if port:
             start_http_server(port, addr="127.0.0.1", registry=metrics.REGISTRY)
@@ -89,7 +90,7 @@ def build_worker(
         max_jobs=settings.queue.worker_concurrency,
         job_timeout=max(300, int(settings.jobs.lease_seconds * 5)),
         keep_result=0,
-        poll_delay=0.1,
+        poll_delay=settings.queue.worker_poll_seconds,
         burst=burst,
         handle_signals=not (burst or embedded),
         job_serializer=dumps,

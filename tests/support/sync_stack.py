@@ -56,6 +56,7 @@ from stripe_p21.sandbox.threaded import ThreadedServer, free_port
 from stripe_p21.settings import Settings
 from stripe_p21.sync_check import CheckResult, check, p21_state_of
 from stripe_p21.worker import build_worker, stop_embedded
+from tests.support.process_sandbox import ProcessSandbox
 
 SECRET = "whsec_sync_stack_0123456789abcdef"
 API_KEY = "sk_test_sync_stack"
@@ -86,7 +87,8 @@ class SyncStack:
     settings: Settings
     app: Litestar
     url: str
-    p21_app: SandboxApp
+    p21_app: SandboxApp | None
+    """None when the P21 sandbox runs in its own process (`p21_process=True`)."""
     p21_url: str
     stripe_port: int
     stripe: LocalSandbox | None = None
@@ -209,6 +211,8 @@ class SyncStack:
 
     async def p21_state(self) -> dict[str, Any]:
         """The P21 sandbox's state (the shape of `GET /sandbox/state`, without its list limit)."""
+        if self.p21_app is None:
+            raise RuntimeError("the P21 sandbox runs in its own process: no in-process state")
         return await asyncio.to_thread(p21_state_of, self.p21_app.sandbox)
 
     async def p21_faults(self, **changes: Any) -> dict[str, Any]:
@@ -289,11 +293,19 @@ async def sync_stack(
     redis_url: str | None = None,
     workers: int = 2,
     p21_config: P21Config | None = None,
+    p21_process: bool = False,
     **env: str,
 ) -> AsyncIterator[SyncStack]:
-    """Start both sandboxes and the service; stop everything on exit (see module docstring)."""
-    p21_app = create_p21_app(p21_config or P21Config(today=START.date()))
-    p21_server = ThreadedServer(p21_app).start()
+    """Start both sandboxes and the service; stop everything on exit (see module docstring).
+    `p21_process=True` runs the P21 sandbox in a child process (benchmarks; no `check`)."""
+    config = p21_config or P21Config(today=START.date())
+    p21_app: SandboxApp | None = None
+    p21_server: ThreadedServer | ProcessSandbox
+    if p21_process:
+        p21_server = ProcessSandbox(config).start()
+    else:
+        p21_app = create_p21_app(config)
+        p21_server = ThreadedServer(p21_app).start()
     stripe_port = free_port()
     merged = (
         base_env(
@@ -318,7 +330,8 @@ async def sync_stack(
                     stack._exit.close()
     finally:
         p21_server.stop()
-        p21_app.close()
+        if p21_app is not None:
+            p21_app.close()
 
 
 @asynccontextmanager

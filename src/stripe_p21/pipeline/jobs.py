@@ -12,11 +12,12 @@ from typing import Any
 
 import msgspec
 import structlog
-from sqlalchemy import update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from stripe_p21 import metrics
-from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, utcnow
+from stripe_p21.db.engine import autocommit, dialect_of
+from stripe_p21.db.tables import EventAttempt, EventStatus, StripeEvent, table_of, utcnow
 from stripe_p21.ingest.inbox import no_handler_note
 from stripe_p21.logging import scrub
 from stripe_p21.pipeline.context import HandlerContext
@@ -31,6 +32,8 @@ from stripe_p21.settings import Settings
 
 log = structlog.get_logger(__name__)
 _MESSAGE_LIMIT = 2000
+_EVENTS = table_of(StripeEvent)
+_ATTEMPTS = table_of(EventAttempt)
 
 
 @dataclass(slots=True)
@@ -140,6 +143,21 @@ async def _finish(deps: JobDeps, event: StripeEvent, outcome: Outcome, started: 
         values |= {"last_error_class": error_class, "last_error_message": message}
     if outcome.status in (EventStatus.PROCESSED, EventStatus.IGNORED):
         values["processed_at"] = now
+    attempt: dict[str, Any] = {
+        "event_id": event.id,
+        "attempt": event.attempts,
+        "worker": deps.worker_id,
+        "started_at": started,
+        "finished_at": now,
+        "outcome": outcome.status.value,
+        "error_class": error_class,
+        "error_message": message,
+    }
+    needs_item = outcome.status in (EventStatus.NEEDS_REVIEW, EventStatus.DEAD)
+    if not needs_item and dialect_of(deps.sessions) == "postgresql":
+        if not await _finish_in_one_statement(deps, event.id, values, attempt):
+            log.warning("lease_lost_before_finish", worker=deps.worker_id)
+        return
     async with deps.sessions() as session, session.begin():
         result = await session.execute(
             update(StripeEvent)
@@ -151,18 +169,25 @@ async def _finish(deps: JobDeps, event: StripeEvent, outcome: Outcome, started: 
             log.warning("lease_lost_before_finish", worker=deps.worker_id)
         if outcome.status in (EventStatus.NEEDS_REVIEW, EventStatus.DEAD) and error is not None:
             await raise_item(session, review_request(event, outcome.status, error, message))
-        session.add(
-            EventAttempt(
-                event_id=event.id,
-                attempt=event.attempts,
-                worker=deps.worker_id,
-                started_at=started,
-                finished_at=now,
-                outcome=outcome.status.value,
-                error_class=error_class,
-                error_message=message,
-            )
-        )
+        session.add(EventAttempt(**attempt))
+
+
+async def _finish_in_one_statement(
+    deps: JobDeps, event_id: str, values: dict[str, Any], attempt: dict[str, Any]
+) -> bool:
+    """PostgreSQL: the event's new state and its attempt row in one statement (a writing CTE),
+    committed on its own: one round trip instead of four. False if the lease was lost."""
+    finished = (
+        update(_EVENTS)
+        .where(_EVENTS.c.id == event_id, _EVENTS.c.lease_owner == deps.worker_id)
+        .values(**values)
+        .returning(_EVENTS.c.id)
+        .cte("finished")
+    )
+    updated = select(func.count()).select_from(finished).scalar_subquery()
+    statement = insert(_ATTEMPTS).values(**attempt).returning(updated)
+    async with autocommit(deps.sessions) as session:
+        return bool((await session.execute(statement)).scalar_one())
 
 
 def review_request(

@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from stripe_p21.db.engine import autocommit
 from stripe_p21.db.tables import EventStatus, StripeEvent, table_of, utcnow
 
 _EVENTS = table_of(StripeEvent)
@@ -32,7 +33,7 @@ async def claim(
 ) -> StripeEvent | None:
     """Take the event if it is claimable; returns it with `attempts` already counted."""
     now = utcnow()
-    async with sessions() as session, session.begin():
+    async with autocommit(sessions) as session:  # one statement: one round trip
         target = and_(_C.id == event_id, claimable(now))
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             locked = select(_C.id).where(target).with_for_update(skip_locked=True)
@@ -59,7 +60,7 @@ async def renew(
     sessions: async_sessionmaker[AsyncSession], event_id: str, worker: str, lease: timedelta
 ) -> bool:
     """Extend our lease while the handler still runs; False if it was taken from us."""
-    async with sessions() as session, session.begin():
+    async with autocommit(sessions) as session:
         result = await session.execute(
             update(_EVENTS)
             .where(_C.id == event_id, _C.lease_owner == worker)

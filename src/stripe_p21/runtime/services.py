@@ -4,6 +4,7 @@ shared by the web app, the worker and the CLI."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import socket
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from stripe_p21 import metrics
@@ -28,6 +30,8 @@ from stripe_p21.runtime.queue import JobQueue
 from stripe_p21.settings import Settings
 
 log = structlog.get_logger(__name__)
+HEARTBEAT_CONNECTIONS = 4
+"""Connections a worker keeps beyond one per concurrent job (lease renewals run beside jobs)."""
 
 
 def worker_identity() -> str:
@@ -74,9 +78,17 @@ class Services:
 
     @classmethod
     def build(
-        cls, settings: Settings, queue: JobQueue, registry: HandlerRegistry | None = None
+        cls,
+        settings: Settings,
+        queue: JobQueue,
+        registry: HandlerRegistry | None = None,
+        *,
+        concurrent_jobs: int = 0,
     ) -> Services:
-        engine = create_engine(settings.db)
+        """`concurrent_jobs`: jobs this process runs at once (an arq worker's `max_jobs`); its
+        database pool holds at least that many connections plus some for lease heartbeats."""
+        pool = concurrent_jobs + HEARTBEAT_CONNECTIONS if concurrent_jobs else 0
+        engine = create_engine(settings.db, pool_at_least=pool)
         sessions = session_factory(engine)
         load_handlers(settings.jobs.handler_modules)
         return cls(
@@ -117,10 +129,16 @@ class Services:
             log.warning("enqueue_failed", event_id=event_id, error=type(exc).__name__)
             return False
 
-    async def warm_up(self, *, within: float = 60.0) -> None:
-        """Load the matching model and build its customer index from P21 before the first
-        event needs them (otherwise the first customer event of each process pays for it).
-        Best effort: P21 being down only postpones it to the first match."""
+    async def warm_up(self, *, within: float = 60.0, connections: int = 0) -> None:
+        """Get ready before the first event: open `connections` database connections, load
+        the matching model, build its customer index from P21 and score one made-up customer
+        (the first score loads scikit-learn's lazy paths). Otherwise the first events of each
+        process pay for all of it, and a burst right after a deploy queues behind them.
+        Best effort: P21 being down only postpones the index to the first match."""
+        try:
+            await asyncio.wait_for(self._open_connections(connections), within)
+        except Exception as exc:  # noqa: BLE001 - a cold start is slower, never broken
+            log.warning("warm_up_connections_failed", error=type(exc).__name__)
         if self.gateways is None or not self.settings.p21.username:
             return
         try:
@@ -129,8 +147,18 @@ class Services:
             )
             if matcher is not None:
                 await asyncio.wait_for(matcher.refresh(), within)
+                await matcher.warm()
         except Exception as exc:  # noqa: BLE001 - a cold start is slower, never broken
             log.warning("warm_up_failed", error=type(exc).__name__)
+
+    async def _open_connections(self, count: int) -> None:
+        """Check `count` connections out at once and return them to the pool."""
+        if count <= 0 or self.engine.dialect.name == "sqlite":
+            return
+        async with contextlib.AsyncExitStack() as stack:
+            opened = [stack.enter_async_context(self.engine.connect()) for _ in range(count)]
+            for connection in await asyncio.gather(*opened):
+                await connection.execute(text("SELECT 1"))
 
     async def close(self) -> None:
         if self.gateways is not None:

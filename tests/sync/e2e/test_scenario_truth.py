@@ -81,6 +81,7 @@ async def test_commit_then_drop_the_response_doubles_nothing(
         await s.play(days=DAYS, seed=7, **CHAOS)
         await s.settle_all(within=600)
         await s.p21_faults(drop_rate=0.0)
+        assert s.p21_app is not None
         assert s.p21_app.injector.dropped > 0, "the fault never fired"
         await _no_duplicate_documents(s)
         _assert_matches_truth(await s.check())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -67,6 +67,14 @@ class CustomerMatcher:
             self._engine = Matcher(self.model, await self.store.records())
             self._refreshed_at = time.monotonic()
             return result
+
+    async def warm(self) -> None:
+        """Score one pair the index is sure to block together (a copy of one of its own
+        records), so the first real customer does not pay for scikit-learn's first call."""
+        engine = await self.engine()
+        if engine.records:
+            sample = replace(engine.records[0], key="warm-up")
+            await asyncio.to_thread(engine.rank, sample, 1)
 
     async def engine(self) -> Matcher:
         stale = time.monotonic() - self._refreshed_at > self.refresh_seconds

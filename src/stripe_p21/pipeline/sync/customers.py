@@ -102,11 +102,9 @@ async def _decide(ctx: HandlerContext, customer: dict[str, Any]) -> Decision:
 
 
 async def _create(ctx: HandlerContext, customer: dict[str, Any]) -> int:
-    """Create the P21 customer; an unknown outcome is resolved by looking it up again."""
+    """Create the P21 customer (`_decide` has just found nobody with its e-mail); an unknown
+    outcome is resolved by looking it up again."""
     draft = mapping.customer_draft(customer)
-    again = await _by_email(ctx, draft.email)
-    if len(again) == 1:
-        return again[0]
     try:
         return (await ctx.p21.create_customer(draft)).customer_id
     except P21OutcomeUnknown:

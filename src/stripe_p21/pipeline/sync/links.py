@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stripe_p21.db.types import utcnow
+from stripe_p21.pipeline.errors import TransientError
 from stripe_p21.pipeline.tables import SyncLink
 
 KINDS = (
@@ -53,10 +55,7 @@ async def record_link(
     document: the lookup-before-write made sure of that). Flushes; the caller commits."""
     if kind not in KINDS:
         raise ValueError(f"unknown sync_link kind {kind!r}")
-    existing = await find_link(session, stripe_object_id, kind)
-    if existing is not None:
-        return existing
-    link = SyncLink(
+    row = SyncLink(
         stripe_object_id=stripe_object_id,
         stripe_object_type=stripe_object_type,
         p21_kind=kind,
@@ -69,15 +68,30 @@ async def record_link(
         event_id=event_id,
         details=details or {},
     )
-    try:
-        async with session.begin_nested():
-            session.add(link)
-    except IntegrityError:
+    # One round trip: insert unless the (object, kind) row exists. On PostgreSQL a concurrent
+    # insert of the same key makes this wait for it to commit, then do nothing.
+    statement = (
+        _insert_for(session)(SyncLink)
+        .values(**row.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["stripe_object_id", "p21_kind"])
+        .returning(SyncLink)
+    )
+    for _ in range(3):
+        inserted: SyncLink | None = (await session.scalars(statement)).one_or_none()
+        if inserted is not None:
+            return inserted
         found = await find_link(session, stripe_object_id, kind)
-        if found is None:
-            raise
-        return found
-    return link
+        if found is not None:
+            return found
+        # The row we gave way to was deleted since (a released claim): insert again.
+    raise TransientError(f"sync_link {stripe_object_id} ({kind}) keeps changing; retry later")
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT (both support ON CONFLICT DO NOTHING … RETURNING)."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return postgresql_insert
+    return sqlite_insert
 
 
 async def set_status(session: AsyncSession, link: SyncLink, status: str, **details: Any) -> None:

@@ -272,6 +272,9 @@ async def reconcile(
     """Reconcile, wait (bounded) for objects still in flight, store the run, raise the item."""
     limit = min(WAIT_ATTEMPTS, ctx.settings.jobs.max_attempts - 1)
     async with ctx.sessions() as session, session.begin():
+        # `payout.paid` and `payout.reconciliation_completed` reconcile one payout together:
+        # the payout's link lock makes the second wait and then refresh the first's run.
+        await _locked_link(session, payout.id)
         links = await _links(session, [t.source for t in txns if t.source])
         result = reconcile_payout(payout, txns, links)
         missing = [line.source_id for line in result.lines if line.result == MISSING]
