@@ -50,12 +50,6 @@ def worker(burst: bool) -> None:
     if settings.queue.redis_url is None:
         raise click.UsageError("STRIPE_P21_REDIS_URL is not set: the arq worker needs Redis")
     _validate_mapping(settings)
-    import os
-
-    if os.environ.get("XUVLOOP"):
-        import uvloop
-
-        uvloop.install()
     build_worker(settings, burst=burst).run()
 
 
