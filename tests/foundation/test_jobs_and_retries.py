@@ -96,3 +96,26 @@ def test_backoff_ceiling_doubles_and_is_capped() -> None:
         assert min(delays) >= 0 and max(delays) <= policy.ceiling(attempt)
     assert sum(policy.ceiling(n) for n in range(1, 8)) / 3600 > 16  # about a day in the worst case
     assert policy.exhausted(8) and not policy.exhausted(7)
+
+
+async def test_a_finish_without_the_lease_changes_nothing_but_is_recorded(stack: Stack) -> None:
+    """A worker whose lease was taken over must not overwrite the event's state (both the
+    PostgreSQL one-statement finish and the SQLite transaction); its attempt is still logged."""
+    from dataclasses import replace
+
+    from stripe_p21.db.tables import EventStatus, StripeEvent, utcnow
+    from stripe_p21.pipeline.jobs import Outcome, _finish
+
+    event = effect_event(fail_until_attempt=5, fail_kind="permanent")
+    await stack.post_event(event)
+    stored = await stack.settle(event["id"])
+    assert stored.status == "needs_review"
+    intruder = replace(stack.services.job_deps(), worker_id="intruder")
+    failed = Outcome(EventStatus.FAILED, error=RuntimeError("late"), next_attempt_at=utcnow())
+    await _finish(intruder, stored, failed, utcnow())
+    async with stack.services.sessions() as session:
+        again = await session.get(StripeEvent, event["id"])
+    assert again is not None and again.status == "needs_review"
+    assert again.last_error_class == "PermanentError"
+    log = await _attempts(stack, event["id"])
+    assert [(a.worker, a.outcome) for a in log][-1] == ("intruder", "failed")
