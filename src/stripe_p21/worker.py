@@ -39,6 +39,42 @@ async def sweep_job(ctx: dict[str, Any]) -> int:
     return result.enqueued
 
 
+RUNNING_ELSEWHERE_SECONDS = 1.0
+"""How long a worker trusts that a job it saw running in another worker is still there."""
+
+
+class QuietWorker(Worker):
+    """arq's `Worker`, without re-checking jobs known to be running.
+
+    A job id stays in the queue's sorted set until its job finishes, so every poll reads the
+    ids of running jobs too, and arq checks each one in Redis again (WATCH, EXISTS, ZSCORE,
+    UNWATCH): at a 20 ms poll with a few jobs in flight that is a thousand round trips a second
+    per worker, for nothing. Our own running jobs are skipped outright; one seen running in
+    another worker is skipped for `RUNNING_ELSEWHERE_SECONDS` (if that worker dies, its job's
+    in-progress key outlives this by far)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._elsewhere: dict[bytes, float] = {}
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        now = time.monotonic()
+        fresh = [
+            job_id
+            for job_id in job_ids
+            if job_id.decode() not in self.tasks and self._elsewhere.get(job_id, 0.0) <= now
+        ]
+        await super().start_jobs(fresh)
+        if self.job_counter >= self.max_jobs:
+            return  # arq stopped early for capacity: the ids it did not reach are not running
+        expires = now + RUNNING_ELSEWHERE_SECONDS
+        for job_id in fresh:
+            if job_id.decode() not in self.tasks:
+                self._elsewhere[job_id] = expires
+        if len(self._elsewhere) > 4 * self.max_jobs:
+            self._elsewhere = {k: t for k, t in self._elsewhere.items() if t > now}
+
+
 def build_worker(
     settings: Settings,
     *,
@@ -75,7 +111,7 @@ def build_worker(
             await services.engine.dispose()
 
     interval = max(1, int(settings.jobs.sweep_interval_seconds))
-    return Worker(
+    return QuietWorker(
         functions=[func(process_event_job, name=PROCESS_EVENT, max_tries=3, keep_result=0)],
         # A burst worker drains what is queued and stops; cron ticks would keep it alive.
         cron_jobs=None
