@@ -185,17 +185,18 @@ def _fold_mean(folds: list[_Fold], matrix: FloatArray) -> FloatArray:
     """`CalibratedClassifierCV.predict_proba(matrix)[:, 1]`, bit for bit (the same per-row
     arithmetic; folds summed in the same order), but each fold scores one row per group of rows
     its trees cannot tell apart, and large inputs are scored in row chunks on a thread pool."""
+    workers = min(os.cpu_count() or 1, len(folds) * CHUNKS_PER_FOLD)
+    if matrix.shape[0] < PARALLEL_ROWS:
+        workers = 1
+    chunks_per_fold = CHUNKS_PER_FOLD if workers > 1 else 1  # chunks only serve the pool
     work: list[tuple[IntArray, list[IntArray]]] = []
     for fold in folds:
         if fold.thresholds is None:
             first = group = np.arange(matrix.shape[0])
         else:
             first, group = _row_groups(matrix, fold.thresholds)
-        work.append((group, [c for c in np.array_split(first, CHUNKS_PER_FOLD) if c.size]))
+        work.append((group, [c for c in np.array_split(first, chunks_per_fold) if c.size]))
     total = np.zeros(matrix.shape[0], dtype=np.float64)
-    workers = min(os.cpu_count() or 1, len(folds) * CHUNKS_PER_FOLD)
-    if matrix.shape[0] < PARALLEL_ROWS:
-        workers = 1
     if workers <= 1:
         for fold, (group, chunks) in zip(folds, work, strict=True):
             total += np.concatenate([_positive(fold.calibrated, matrix, c) for c in chunks])[group]
