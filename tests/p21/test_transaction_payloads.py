@@ -19,6 +19,7 @@ from stripe_p21.connectors.p21 import (
 )
 from stripe_p21.connectors.p21.accounting import gl_lines
 from stripe_p21.connectors.p21.customers import entity_body
+from stripe_p21.connectors.p21.invoices import build_direct_invoice
 from stripe_p21.connectors.p21.schemas import Address, CustomerDraft
 from stripe_p21.connectors.p21.transaction import (
     build_add_payment,
@@ -89,3 +90,25 @@ def test_entity_customer_bodies(snapshot_json: SnapshotAssertion) -> None:
     bodies = {"create": entity_body(draft, "ACME"), "update": entity_body(changes, "ACME")}
     assert {k: {f: str(v) if not isinstance(v, dict) else v for f, v in b.items()}
             for k, b in bodies.items()} == snapshot_json  # fmt: skip
+
+
+def test_line_extended_desc_only_when_set_and_cut_to_255() -> None:
+    """`extended_desc` is the last edit of a line that has one, at most 255 characters; lines
+    without one send no such edit (so the snapshots above stay as they were)."""
+    lines = (
+        OrderLine("SVC-PLAN", 1, Decimal("499"), extended_desc="Service 2026-11-01 to 2026-11-30"),
+        OrderLine("WIDGET-001", 2),
+        OrderLine("SVC-PLAN", 1, extended_desc="é" * 300),
+        OrderLine("SVC-PLAN", 1, extended_desc=""),
+    )
+    body = build_order(OrderDraft(100198, CHARGE, lines))
+    rows = body["Transactions"][0]["DataElements"][1]["Rows"]
+    texts = [[e["Value"] for e in row["Edits"] if e["Name"] == "extended_desc"] for row in rows]
+    assert texts == [["Service 2026-11-01 to 2026-11-30"], [], ["é" * 255], [""]]
+    assert rows[0]["Edits"][-1] == {"Name": "extended_desc", "Value": texts[0][0]}
+    invoice = build_direct_invoice(OrderDraft(100198, CHARGE, lines[:3]))
+    assert [ln.get("ExtendedDesc") for ln in invoice["Lines"]["list"]] == [
+        "Service 2026-11-01 to 2026-11-30",
+        None,
+        "é" * 255,
+    ]

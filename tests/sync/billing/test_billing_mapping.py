@@ -70,3 +70,35 @@ def test_every_official_shape_parses(kind: str) -> None:
         billing.invoice_lines(resource, billing.requested_items(resource), MAPPING)
     else:
         billing.subscription_fields(billing.subscription_state(resource), MAPPING)
+
+
+def test_order_lines_carry_the_service_period_as_extended_desc() -> None:
+    invoice = _invoice()
+    charge = {"id": "ch_test", "created": START, "currency": "usd", "amount": 49_900,
+              "amount_captured": 49_900}  # fmt: skip
+    lines = billing.invoice_lines(invoice, [], MAPPING)
+    draft = billing.invoice_order(invoice, charge, customer_id=100018, lines=lines,
+                                  mapping=MAPPING)  # fmt: skip
+    # 08:00 UTC on 1 November and 30 days later are 1 November and 1 December in Chicago.
+    assert [(ln.item_id, ln.extended_desc) for ln in draft.lines] == [
+        ("MISC-STRIPE", "Service 2026-11-01 through 2026-11-30")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "text"),
+    [
+        # 01:00 UTC on 1 November is still 31 October in Chicago (the company's day).
+        ({"start": START - 7 * 3600, "end": None}, "Service from 2026-10-31"),
+        ({"start": None, "end": START + MONTH}, "Service through 2026-11-30"),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_a_partly_known_period_says_what_is_known(
+    period: dict[str, int | None] | None, text: str | None
+) -> None:
+    invoice = _invoice()
+    invoice["lines"]["data"][0]["period"] = period  # type: ignore[index]
+    [line] = billing.invoice_lines(invoice, [], MAPPING)
+    assert billing.order_line(line).extended_desc == text

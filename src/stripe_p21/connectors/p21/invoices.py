@@ -21,6 +21,7 @@ from stripe_p21.connectors.p21.schemas import (
     Invoice,
     InvoiceRef,
     OrderDraft,
+    extended_desc_text,
     format_amount,
     format_quantity,
 )
@@ -61,6 +62,7 @@ def build_direct_invoice(draft: OrderDraft) -> dict[str, Any]:
                 ("QtyOrdered", format_quantity(line.quantity)),
                 ("UnitPrice", None if line.unit_price is None else format_amount(line.unit_price)),
                 ("UnitOfMeasure", line.unit_of_measure),
+                ("ExtendedDesc", extended_desc_text(line.extended_desc)),
             ])
             for line in draft.lines
         ]}),

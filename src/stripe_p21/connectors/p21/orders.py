@@ -51,6 +51,7 @@ def order_from_rest(data: dict[str, Any]) -> P21Order:
                 quantity=Decimal(str(line["QtyOrdered"])),
                 unit_price=Decimal(str(line["UnitPrice"])),
                 extended_price=Decimal(str(line["ExtendedPrice"])),
+                extended_desc=str(line["ExtendedDesc"]) if line.get("ExtendedDesc") else None,
             )
             for line in lines
         ),

@@ -102,12 +102,24 @@ class P21Customer:
         return f"{self.company_id}_{self.customer_id}"
 
 
+EXTENDED_DESC_MAX = 255
+"""Characters ``oe_line.extended_desc`` holds; longer texts are cut by the payload builders."""
+
+
+def extended_desc_text(value: str | None) -> str | None:
+    """A line's extended description as P21 takes it: at most ``EXTENDED_DESC_MAX`` characters."""
+    return None if value is None else value[:EXTENDED_DESC_MAX]
+
+
 @dataclass(frozen=True)
 class OrderLine:
     item_id: str
     quantity: AmountLike
     unit_price: AmountLike | None = None
     unit_of_measure: str | None = None
+    extended_desc: str | None = None
+    """Free text kept on the P21 line (``oe_line.extended_desc``), e.g. a service period; sent
+    only when set, cut to ``EXTENDED_DESC_MAX`` characters."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,7 @@ class OrderLineRecord:
     quantity: Decimal
     unit_price: Decimal
     extended_price: Decimal
+    extended_desc: str | None = None
 
 
 @dataclass(frozen=True)

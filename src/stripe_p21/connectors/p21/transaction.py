@@ -21,6 +21,7 @@ from stripe_p21.connectors.p21.schemas import (
     OrderDraft,
     OrderLine,
     Payment,
+    extended_desc_text,
     format_amount,
     format_quantity,
 )
@@ -65,7 +66,8 @@ def _date(value: date | None) -> str | None:
 
 
 def line_rows(lines: Sequence[OrderLine]) -> list[Edits]:
-    """Item rows keyed by ``user_line_no`` (without keys P21 merges rows of the same item)."""
+    """Item rows keyed by ``user_line_no`` (without keys P21 merges rows of the same item); a
+    line's ``extended_desc`` is sent only when it has one."""
     return [
         [
             (LINE_KEY, f"{index * 10:03d}"),
@@ -73,6 +75,7 @@ def line_rows(lines: Sequence[OrderLine]) -> list[Edits]:
             ("unit_quantity", format_quantity(line.quantity)),
             ("unit_of_measure", line.unit_of_measure),
             ("unit_price", None if line.unit_price is None else format_amount(line.unit_price)),
+            ("extended_desc", extended_desc_text(line.extended_desc)),
         ]
         for index, line in enumerate(lines, start=1)
     ]

@@ -1,11 +1,13 @@
 """Stripe billing → P21, as pure functions: a paid invoice's lines as order lines (items through
-line, price or product metadata, else the fallback service item), each line's service period,
+line, price or product metadata, else the fallback service item), each line's service period
+(also written on its P21 line as the extended description, `Service 2026-11-01 to 2026-12-01`),
 and the minimal P21 representation of a subscription on its customer."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -91,6 +93,29 @@ def invoice_lines(
     return result
 
 
+def service_period_text(start: str | None, end: str | None) -> str | None:
+    """A line's service period as its P21 extended description, in company-local ISO days with
+    the last day of service shown (Stripe's `period.end` is the instant the next period starts):
+    `Service 2026-11-01 through 2026-11-30`; only what is known when one end is missing; None
+    without a period."""
+    last = end
+    if end and (start is None or end > start):
+        last = (date.fromisoformat(end) - timedelta(days=1)).isoformat()
+    if start and last:
+        return f"Service {start} through {last}"
+    if start:
+        return f"Service from {start}"
+    if last:
+        return f"Service through {last}"
+    return None
+
+
+def order_line(line: InvoiceLine) -> OrderLine:
+    """The P21 order line of an invoice line, its service period in `extended_desc`."""
+    text = service_period_text(line.period_start, line.period_end)
+    return OrderLine(line.item_id, line.quantity, line.unit_price, extended_desc=text)
+
+
 def invoice_order(
     invoice: Mapping[str, Any],
     charge: Mapping[str, Any],
@@ -99,8 +124,9 @@ def invoice_order(
     lines: list[InvoiceLine],
     mapping: MappingConfig,
 ) -> OrderDraft:
-    """The sales order for a paid invoice, keyed by the charge that paid it."""
-    order_lines = tuple(OrderLine(ln.item_id, ln.quantity, ln.unit_price) for ln in lines)
+    """The sales order for a paid invoice, keyed by the charge that paid it; each line carries
+    its service period (`extended_desc`)."""
+    order_lines = tuple(order_line(ln) for ln in lines)
     del invoice  # the lines carry what the order needs; the invoice id goes on the link
     return sales_order(charge, customer_id=customer_id, lines=order_lines, mapping=mapping)
 

@@ -12,8 +12,10 @@ Decisions (ADR-ish, because people will ask):
   charge, the charge's own event creates the order.
 - **Zero invoices (trials) create nothing in P21**: no money moved, nothing to fulfil or bill;
   the scenario's truth file expects no order for them.
-- **Service period** of every line is kept on the order's link (`details.service_period`) for
-  deferred revenue; P21's documented `TP_ITEMS.items` fields have no period or note column.
+- **Service period** of every line is written on its P21 order line as the line's extended
+  description (`oe_line.extended_desc`, e.g. `Service 2026-11-01 to 2026-12-01`, company-local
+  days; the Transaction API's `TP_ITEMS.items` `extended_desc` edit), and kept on the order's
+  link (`details.service_period`, start and end apart) for deferred revenue.
 - **Subscriptions** are represented minimally on the P21 customer: a note (or user-defined
   fields) written with `update_customer` extra fields, and a `(sub_…, "subscription")` link.
   A per-subscription watermark drops events older than the newest one applied, the state written

@@ -3,7 +3,9 @@
 New orders get 7-digit numbers, after the seed's open orders; an ``order_no`` in the header makes
 it a keyed update (add a payment, hold, release, cancel), of seeded and new orders alike. Item
 rows are matched by the list's ``Keys`` — with no keys, a second row for the same item edits the
-first, the line-collapse quirk of real P21.
+first, the line-collapse quirk of real P21. An item row's ``extended_desc`` (the line's free-text
+extended description) is kept in ``oe_line.extended_desc``; more than 255 characters fail the
+transaction.
 
 ``OrderService.invoice`` completes an order and writes its ``invoice_hdr`` row: what P21 does when
 an order ships (``Shipping`` service). Only the sandbox's ``POST /api/v2/invoices`` alias uses it.
@@ -28,7 +30,12 @@ HEADER_FIELDS = (
     "requested_date", "taker", "sales_loc_id", "source_loc_id", "approved", "cancel_flag",
     "currency_id",
 )  # fmt: skip
-LINE_FIELDS = ("user_line_no", "oe_order_item_id", "unit_quantity", "unit_of_measure", "unit_price")
+LINE_FIELDS = (
+    "user_line_no", "oe_order_item_id", "unit_quantity", "unit_of_measure", "unit_price",
+    "extended_desc",
+)  # fmt: skip
+EXTENDED_DESC_MAX = 255
+"""Characters ``oe_line.extended_desc`` holds; a longer edit fails the transaction."""
 PAYMENT_FIELDS = (
     "payment_type_id", "payment_amount", "payment_desc", "payment_date", "cc_authorized_number",
 )  # fmt: skip
@@ -178,6 +185,7 @@ class OrderService:
             raise t.TxFailure(t.ITEM_INVALID.format(item_id))
         quantity = self._quantity(row.get("unit_quantity", "1"))
         price = t.parse_decimal("unit_price", row.get("unit_price") or item["list_price"])
+        text = self._extended_desc(row.get("extended_desc", ""))
         line_no = len(self._lines(order_no)) + 1
         self.store.insert("oe_line", {
             "order_no": order_no, "line_no": line_no, "item_id": item["item_id"],
@@ -185,8 +193,12 @@ class OrderService:
             "extended_price": t.money_text(quantity * price),
             "unit_of_measure": row.get("unit_of_measure") or item["default_selling_unit"],
             "user_line_no": row.get("user_line_no") or str(line_no), "delete_flag": "N",
-            "date_created": now_text(),
+            "date_created": now_text(), "extended_desc": text,
         })  # fmt: skip
+
+    @staticmethod
+    def _extended_desc(value: str) -> str | None:
+        return t.parse_text("extended_desc", value, EXTENDED_DESC_MAX)
 
     def _update_line(self, line: dict[str, Any], row: dict[str, str]) -> None:
         quantity = Decimal(line["qty_ordered"])
@@ -195,14 +207,15 @@ class OrderService:
             quantity = self._quantity(row["unit_quantity"])
         if row.get("unit_price"):
             price = t.parse_decimal("unit_price", row["unit_price"])
+        changes: dict[str, Any] = {
+            "qty_ordered": f"{quantity:f}",
+            "unit_price": t.money_text(price),
+            "extended_price": t.money_text(quantity * price),
+        }
+        if "extended_desc" in row:
+            changes["extended_desc"] = self._extended_desc(row["extended_desc"])
         self.store.update(
-            "oe_line",
-            {"order_no": line["order_no"], "line_no": line["line_no"]},
-            {
-                "qty_ordered": f"{quantity:f}",
-                "unit_price": t.money_text(price),
-                "extended_price": t.money_text(quantity * price),
-            },
+            "oe_line", {"order_no": line["order_no"], "line_no": line["line_no"]}, changes
         )
 
     def _apply_payments(

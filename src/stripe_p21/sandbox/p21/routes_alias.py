@@ -127,7 +127,8 @@ _HEADER = (("CustomerId", "customer_id"), ("PoNo", "po_no"), ("OrderDate", "orde
            ("RequestedDate", "requested_date"), ("Taker", "taker"), ("CurrencyId", "currency_id"),
            ("SalesLocId", "sales_loc_id"), ("SourceLocId", "source_loc_id"))  # fmt: skip
 _LINE = (("ItemId", "oe_order_item_id"), ("QtyOrdered", "unit_quantity"),
-         ("UnitPrice", "unit_price"), ("UnitOfMeasure", "unit_of_measure"))  # fmt: skip
+         ("UnitPrice", "unit_price"), ("UnitOfMeasure", "unit_of_measure"),
+         ("ExtendedDesc", "extended_desc"))  # fmt: skip
 _PAYMENT = (("PaymentTypeId", "payment_type_id"), ("PaymentAmount", "payment_amount"),
             ("PaymentDesc", "payment_desc"), ("PaymentDate", "payment_date"),
             ("CcAuthorizedNumber", "cc_authorized_number"))  # fmt: skip

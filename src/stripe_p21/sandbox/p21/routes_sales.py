@@ -53,7 +53,8 @@ def sales_order_view(store: Store, order_no: str) -> dict[str, Any]:
         "Lines": {"list": [
             {"LineNo": ln["line_no"], "ItemId": ln["item_id"],
              "QtyOrdered": Decimal(ln["qty_ordered"]), "UnitPrice": Decimal(ln["unit_price"]),
-             "ExtendedPrice": Decimal(ln["extended_price"]), "UnitOfMeasure": ln["unit_of_measure"]}
+             "ExtendedPrice": Decimal(ln["extended_price"]), "UnitOfMeasure": ln["unit_of_measure"],
+             "ExtendedDesc": ln["extended_desc"]}
             for ln in lines
         ]},
         "Payments": {"list": [
@@ -81,7 +82,8 @@ def transaction_from_rest(body: Any) -> dict[str, Any]:
         {"Edits": [{"Name": n, "Value": str(v)} for n, v in (
             ("user_line_no", str(i)), ("oe_order_item_id", ln.get("ItemId")),
             ("unit_quantity", ln.get("QtyOrdered", ln.get("Quantity"))),
-            ("unit_price", ln.get("UnitPrice"))) if v is not None]}
+            ("unit_price", ln.get("UnitPrice")), ("extended_desc", ln.get("ExtendedDesc")))
+            if v is not None]}
         for i, ln in enumerate(lines, start=1)
     ]  # fmt: skip
     edits = [{"Name": n, "Value": str(v)} for n, v in header if v is not None]

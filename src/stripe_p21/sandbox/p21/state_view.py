@@ -149,7 +149,7 @@ def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
 def _cell(value: Any) -> str:
     if isinstance(value, dict) and "list" in value:
         return "; ".join(
-            " ".join(str(v) for k, v in item.items() if k not in ("LineNo",))
+            " ".join(str(v) for k, v in item.items() if k not in ("LineNo",) and v is not None)
             for item in value["list"]
         )
     return "" if value is None else str(value)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from stripe_p21.sandbox.p21.seed import SeedData, SeedOrder
-from stripe_p21.sandbox.p21.tables import TABLES, ddl
+from stripe_p21.sandbox.p21.tables import TABLES, added_columns, ddl
 
 SEEDED_ORDER = "seeded_order"
 """``sandbox_written`` kind that marks the seed's open orders (not written through the API)."""
@@ -53,13 +53,25 @@ class Store:
         return found.fetchone() is None
 
     def create_and_seed(self, data: SeedData) -> None:
-        """Create the tables and load the seed (only when the database is new)."""
+        """Create the tables and load the seed (only when the database is new); a database kept
+        from an older sandbox gets the columns added since (nothing else changes)."""
         if not self.is_empty():
+            self.add_missing_columns()
             return
         with self.transaction():
             for statement in ddl():
                 self.db.execute(statement)
             self._load(data)
+
+    def add_missing_columns(self) -> None:
+        """Bring a database file made by an older sandbox up to ``TABLES`` (new columns only)."""
+        with self.transaction():
+            for table in TABLES:
+                present = {str(row["name"]) for row in self.db.execute(
+                    f"PRAGMA table_info({table})")}  # fmt: skip
+                if present:
+                    for statement in added_columns(table, present):
+                        self.db.execute(statement)
 
     def _load(self, data: SeedData) -> None:
         company = data.company_id

@@ -39,7 +39,7 @@ TABLES: dict[str, dict[str, ColumnType]] = {
     "oe_line": {
         "order_no": _S, "line_no": _N, "item_id": _S, "qty_ordered": _D, "unit_price": _D,
         "extended_price": _D, "unit_of_measure": _S, "user_line_no": _S, "delete_flag": _S,
-        "date_created": _T,
+        "date_created": _T, "extended_desc": _S,
     },
     "ar_payment_details": {
         "payment_uid": _N, "order_no": _S, "customer_id": _N, "payment_type_id": _S,
@@ -90,6 +90,16 @@ INDEXES = (
 )
 
 _SQL_TYPES = {"number": "INTEGER", "decimal": "TEXT", "string": "TEXT", "datetime": "TEXT"}
+
+
+def added_columns(table: str, present: set[str]) -> list[str]:
+    """ALTER statements for the columns of ``table`` a database made by an older sandbox lacks
+    (new columns are appended, nullable: ``oe_line.extended_desc``)."""
+    return [
+        f"ALTER TABLE {table} ADD COLUMN {name} {_SQL_TYPES[kind]}"
+        for name, kind in TABLES[table].items()
+        if name not in present
+    ]
 
 
 def ddl() -> list[str]:

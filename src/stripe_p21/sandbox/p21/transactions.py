@@ -49,7 +49,7 @@ def order_document(store: Store, order_no: str) -> list[dict[str, Any]]:
         {"line_no": ln["line_no"], "user_line_no": ln["user_line_no"],
          "oe_order_item_id": ln["item_id"], "unit_quantity": ln["qty_ordered"],
          "unit_of_measure": ln["unit_of_measure"], "unit_price": ln["unit_price"],
-         "extended_price": ln["extended_price"]}
+         "extended_price": ln["extended_price"], "extended_desc": ln["extended_desc"]}
         for ln in lines
     ]  # fmt: skip
     pay_rows = [

@@ -21,6 +21,7 @@ NO_PERIOD = "No period is defined for date {0}"  # assumed
 ORDER_NOT_FOUND = "Order {0} does not exist"  # assumed
 UNKNOWN_FIELD = "Field {0} does not exist in {1}"  # assumed
 BAD_VALUE = "Invalid value '{1}' for {0}"  # assumed
+TOO_LONG = "{0} cannot be longer than {1} characters"  # assumed
 DISABLED_COLUMNS = frozenset({"company_id", "company_no"})
 TRUE_WORDS = frozenset({"y", "yes", "true", "1", "on", "checked"})
 FALSE_WORDS = frozenset({"n", "no", "false", "0", "off", "unchecked"})
@@ -96,6 +97,13 @@ def parse_day(name: str, value: str) -> date:
         return datetime.fromisoformat(text).date()
     except ValueError as exc:
         raise TxFailure(BAD_VALUE.format(name, value)) from exc
+
+
+def parse_text(name: str, value: str, limit: int) -> str | None:
+    """A free-text column of at most ``limit`` characters; an empty value clears it (None)."""
+    if len(value) > limit:
+        raise TxFailure(TOO_LONG.format(name, limit))
+    return value or None
 
 
 def parse_flag(name: str, value: str) -> str:
