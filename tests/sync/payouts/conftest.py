@@ -1,6 +1,7 @@
 """Fixtures for the payout flow: the P21 sandbox in process (ASGI), the Stripe sandbox on
-loopback holding the seven-day scenario, a migrated SQLite inbox, and `run_event` that stores a
-payout event and runs it through `process_event` like a worker would."""
+loopback holding the seven-day scenario, a migrated SQLite inbox (`flow`; `flow_db` also runs on
+PostgreSQL), and `Flow.run` that stores a payout event and runs it through `process_event` like a
+worker would."""
 
 from __future__ import annotations
 
@@ -115,13 +116,15 @@ class Flow:
         return entries
 
 
-@pytest.fixture
-async def flow(
-    tmp_path: Path, p21_app: SandboxApp, stripe_box: LocalSandbox, monkeypatch: pytest.MonkeyPatch
+async def _flow(
+    database_url: str,
+    p21_app: SandboxApp,
+    stripe_box: LocalSandbox,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Flow]:
     for key in [k for k in os.environ if k.startswith(("STRIPE_P21_", "STRIPE_", "P21_"))]:
         monkeypatch.delenv(key)
-    monkeypatch.setenv("STRIPE_P21_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/payouts.db")
+    monkeypatch.setenv("STRIPE_P21_DATABASE_URL", database_url)
     monkeypatch.setenv("STRIPE_P21_MAX_ATTEMPTS", "6")
     settings = Settings(env_file=None)
     await asyncio.to_thread(upgrade, settings.db.database_url)
@@ -146,3 +149,38 @@ async def flow(
         await p21.aclose()
         await engine.dispose()
     structlog.contextvars.clear_contextvars()
+
+
+@pytest.fixture
+async def flow(
+    tmp_path: Path, p21_app: SandboxApp, stripe_box: LocalSandbox, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Flow]:
+    """The flow on a migrated SQLite file."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/payouts.db"
+    async for running in _flow(url, p21_app, stripe_box, monkeypatch):
+        yield running
+
+
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DATABASES)
+def flow_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A SQLite file, or the session's migrated PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/payouts.db"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def flow_db(
+    flow_db_url: str, p21_app: SandboxApp, stripe_box: LocalSandbox, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Flow]:
+    """The flow on both databases (PostgreSQL emptied first: row locks and concurrent claims
+    behave as in production there)."""
+    if not flow_db_url.startswith("sqlite"):
+        from tests.support.sync_stack import truncate_all
+
+        await truncate_all(flow_db_url)
+    async for running in _flow(flow_db_url, p21_app, stripe_box, monkeypatch):
+        yield running

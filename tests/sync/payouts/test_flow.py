@@ -144,6 +144,30 @@ async def test_a_charge_still_in_flight_is_waited_for(flow: Flow) -> None:
     assert len(flow.gl_entries()) == 1
 
 
+async def test_attempts_lost_to_an_outage_do_not_use_up_the_wait(flow: Flow) -> None:
+    """A payout whose first attempts failed while P21 was down still waits for a charge that
+    is being synced, instead of reporting it missing at once."""
+    from stripe_p21.db.tables import StripeEvent
+    from stripe_p21.pipeline.retry import RetryPolicy
+    from stripe_p21.pipeline.sync.payouts import WAIT_ATTEMPTS
+
+    flow.deps.settings.jobs.max_attempts = 10
+    flow.deps.policy = RetryPolicy(max_attempts=10)
+    breaking = next(p for p in payouts() if p.reconciliation_truth["status"] == "breaks")
+    missing = breaking.reconciliation_truth["expected_breaks"][0]["stripe_object_id"]
+    await flow.store("charge.succeeded", {"id": missing, "object": "charge"})
+    payout_event = await flow.store("payout.reconciliation_completed", breaking.raw)
+    async with flow.sessions() as session, session.begin():
+        stored = await session.get(StripeEvent, payout_event)
+        assert stored is not None
+        stored.attempts = WAIT_ATTEMPTS  # these attempts failed while P21 was down
+    waiting = await flow.run(payout_event)
+    assert waiting.status == "failed", waiting.outcome_note
+    assert waiting.last_error_class == "WaitingForObjects"
+    async with flow.sessions() as session:
+        assert (await session.execute(select(ReconciliationRun))).first() is None
+
+
 async def test_payout_paid_acts_on_the_refetched_payout(flow: Flow) -> None:
     payout = next(p for p in payouts() if p.view.currency == "eur")
     await _link_documents(flow, payout)

@@ -52,6 +52,15 @@ def _id_of(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def payout_reference(payout_id: str) -> str:
+    """Every line of a payout's GL entry starts with this: its lookup key in P21's `gl` table."""
+    return f"Stripe payout {payout_id}:"
+
+
 @dataclass(frozen=True, slots=True)
 class FeeDetail:
     amount: int
@@ -111,6 +120,12 @@ class PayoutView:
     created: int
     arrival_date: int
     balance_transaction: str | None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    failure_balance_transaction: str | None = None
+    failed_at: int | None = None
+    """`created` of the `payout_failure` balance transaction when it came expanded: the moment
+    Stripe booked the money back to the balance."""
 
     @classmethod
     def parse(cls, obj: Mapping[str, Any]) -> PayoutView:
@@ -119,6 +134,8 @@ class PayoutView:
             raise PayoutShapeError(f"payout without id or currency: {obj.get('id')!r}")
         created = _int(obj, "created")
         arrival = obj.get("arrival_date")
+        failure = obj.get("failure_balance_transaction")
+        failed_at = failure.get("created") if isinstance(failure, dict) else None
         return cls(
             id=payout_id, amount=_int(obj, "amount"), currency=currency.lower(),
             automatic=bool(obj.get("automatic")), method=str(obj.get("method") or "standard"),
@@ -126,7 +143,17 @@ class PayoutView:
             reconciliation_status=str(obj.get("reconciliation_status") or ""),
             created=created, arrival_date=arrival if isinstance(arrival, int) else created,
             balance_transaction=_id_of(obj.get("balance_transaction")),
+            failure_code=_text(obj.get("failure_code")),
+            failure_message=_text(obj.get("failure_message")),
+            failure_balance_transaction=_id_of(failure),
+            failed_at=failed_at if type(failed_at) is int and failed_at > 0 else None,
         )  # fmt: skip
+
+    @property
+    def failed(self) -> bool:
+        """The bank returned the payout (possibly after it was `paid`): the money is back in
+        the Stripe balance."""
+        return self.status == "failed"
 
     @property
     def itemised(self) -> bool:
@@ -135,7 +162,8 @@ class PayoutView:
 
     @property
     def ready(self) -> bool:
-        """Paid, and (when itemised) reconciled by Stripe, so its transaction list is final."""
+        """Paid, and (when itemised) reconciled by Stripe, so its transaction list is final. A
+        failed payout is never ready: a late `payout.paid` redelivery posts nothing."""
         return self.status == "paid" and (
             not self.itemised or self.reconciliation_status == "completed"
         )
@@ -177,7 +205,7 @@ class PayoutJournal:
     @property
     def reference(self) -> str:
         """Every line's description starts with this: the lookup key in P21's `gl` table."""
-        return f"Stripe payout {self.payout_id}:"
+        return payout_reference(self.payout_id)
 
     def as_truth(self) -> dict[str, Any]:
         """The scenario truth's `documents.gl_entries[]` form (docs/scenarios.md)."""

@@ -18,7 +18,7 @@ from stripe_p21.pipeline.errors import TransientError
 from stripe_p21.pipeline.tables import SyncLink
 
 KINDS = (
-    "customer", "order", "payment", "rma", "gl_payout",
+    "customer", "order", "payment", "rma", "gl_payout", "gl_payout_reversal",
     "gl_dispute_withdrawn", "gl_dispute_reinstated", "subscription",
 )  # fmt: skip
 

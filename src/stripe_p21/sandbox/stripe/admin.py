@@ -1,5 +1,9 @@
 """`/_sandbox/…` admin routes (JSON, same API key): insert objects, send events, inject faults,
-move the clock and read delivery attempts — the HTTP twin of the `StripeSandbox` Python API."""
+move the clock and read delivery attempts — the HTTP twin of the `StripeSandbox` Python API.
+
+`POST /_sandbox/payouts/fail {"payout": "po_…", "failure_code": "account_closed",
+"failure_message": "…"}` fails a payout (also a paid one) as the bank's return would: status
+`failed`, a `payout_failure` balance transaction, `payout.failed` (`sandbox.stripe.payouts`)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 
 from stripe_p21.sandbox.stripe.faults import Fault
+from stripe_p21.sandbox.stripe.payouts import fail_payout
 from stripe_p21.sandbox.stripe.service import StripeSandbox
 from stripe_p21.sandbox.stripe.wire import ApiError
 
@@ -46,6 +51,14 @@ def _inject(box: StripeSandbox, data: dict[str, Any]) -> dict[str, Any]:
     return {"injected": data}
 
 
+def _fail_payout(box: StripeSandbox, data: dict[str, Any]) -> dict[str, Any]:
+    code, message = data.get("failure_code"), data.get("failure_message")
+    return fail_payout(
+        box.store, str(data["payout"]), failure_code=str(code or "account_closed"),
+        failure_message=None if message is None else str(message),
+    )  # fmt: skip
+
+
 def _attempts(box: StripeSandbox) -> list[dict[str, Any]]:
     return [asdict(attempt) for attempt in box.dispatcher.attempts]
 
@@ -74,5 +87,6 @@ def admin_routes(box: StripeSandbox, authenticate: Authenticate) -> list[HTTPRou
         route("/_sandbox/objects", lambda data: _put_object(box, data), "POST"),
         route("/_sandbox/faults", lambda data: _inject(box, data), "POST"),
         route("/_sandbox/clock", lambda data: _move_clock(box, data), "POST"),
+        route("/_sandbox/payouts/fail", lambda data: _fail_payout(box, data), "POST"),
         route("/_sandbox/deliveries", lambda _: _attempts(box), "GET"),
     ]
