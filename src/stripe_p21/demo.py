@@ -147,7 +147,7 @@ async def _run(
             print(f"\n2. {days} days of a distributor's Stripe activity, from the Stripe sandbox")
             sandbox_url = await _play_scenario(stack, planned, f"{base}/webhooks/stripe", secret)
             started = time.monotonic()
-            statuses = await _settle(services, within=600)
+            await _settle(services, within=600)
             print(f"  all events settled {time.monotonic() - started:.1f}s after the last delivery")
             state = await asyncio.to_thread(p21_state_of, p21_app.sandbox)
             summary = await summarise(p21_state=state, sessions=services.sessions)
@@ -156,6 +156,8 @@ async def _run(
                                  sessions=services.sessions)  # fmt: skip
             _print_check(result)
             token = await create_token(services.sessions, name="demo", role=TokenRole.ADMIN)
+            # Now, not at settling: write-backs to Stripe bring `*.updated` events meanwhile.
+            statuses = await _statuses(services)
             _print_links(base, token, settings, sandbox_url, p21_server.url, statuses)
             if serve_forever:
                 print("Press Ctrl-C to stop.")
@@ -199,18 +201,23 @@ async def _play_scenario(stack: ExitStack, planned: Scenario, target: str, secre
     return str(local.url)
 
 
-async def _settle(services: Services, *, within: float) -> dict[str, int]:
-    """Wait until every stored event is terminal (retries of reordered events included)."""
+async def _statuses(services: Services) -> dict[str, int]:
+    """Stored events by status."""
     from sqlalchemy import func, select
 
     status: Any = StripeEvent.status
+    async with services.sessions() as session:
+        rows = (await session.execute(select(status, func.count()).group_by(status))).all()
+    return {str(s): int(n) for s, n in rows}
+
+
+async def _settle(services: Services, *, within: float) -> dict[str, int]:
+    """Wait until every stored event is terminal (retries of reordered events included)."""
     deadline = time.monotonic() + within
     while True:
         if isinstance(services.queue, InlineRunner):
             await services.queue.join()
-        async with services.sessions() as session:
-            rows = (await session.execute(select(status, func.count()).group_by(status))).all()
-        counts = {str(s): int(n) for s, n in rows}
+        counts = await _statuses(services)
         if all(s in TERMINAL for s in counts) or time.monotonic() > deadline:
             return counts
         await sweep(services)
