@@ -1,6 +1,6 @@
 """`payout.failed` against the in-process P21 sandbox and the Stripe sandbox holding the seven-day
 scenario, on SQLite and PostgreSQL: a payout the bank returns after its GL entry was posted gets
-exactly one reversing entry (the posted lines, signs flipped, dated on the failure day), also when
+exactly one reversing entry (the posted bank transfer undone, dated on the failure day), also when
 `payout.failed` comes twice, concurrently, or P21 drops the answer; the entry's link becomes
 `reversed` and a high-priority `reconciliation` item names both GL numbers. A payout that failed
 before anything was posted gets no entry, and a late `payout.paid` posts none either."""
@@ -113,14 +113,16 @@ async def _items(flow: Flow) -> list[ReviewItem]:
 
 
 def _assert_one_reversal(flow: Flow, payout: ScenarioPayout, original_gl: str) -> dict[str, Any]:
-    """Exactly one reversal, balanced, every account the opposite of the posted entry's."""
+    """Exactly one reversal, balanced: the posted bank line back to Stripe clearing (the fees
+    and the rest of the posted entry stay booked)."""
     [original] = _entries_of(flow, payout_reference(payout.view.id))
     reversals = _entries_of(flow, reversal_reference(payout.view.id))
     assert len(reversals) == 1, [e["TransactionNumber"] for e in reversals]
     [reversal] = reversals
     assert str(original["TransactionNumber"]) == original_gl
     assert sum(_net(reversal).values(), Decimal(0)) == 0
-    assert _net(reversal) == {account: -amount for account, amount in _net(original).items()}
+    transferred = _net(original)["1010"]
+    assert _net(reversal) == {"1010": -transferred, "1015": transferred}
     bank = [line for line in reversal["Lines"] if line["AccountNumber"] == "1010"]
     assert [Decimal(str(line["Amount"])) for line in bank] == [-Decimal(payout.gl_truth["amount"])]
     assert all(

@@ -1,5 +1,5 @@
-"""Pure reversal mapping for a payout that failed after it was posted: the posted entry's lines
-with their signs flipped (read back from the link's truth form, or rebuilt from the payout),
+"""Pure reversal mapping for a payout that failed after it was posted: the posted entry's bank
+transfer undone (read back from the link's truth form, or rebuilt from the payout),
 dated on the failure day in the company's time zone, balanced, the bank credited with the
 payout; the P21 command and its descriptions are snapshotted for USD, JPY and KWD."""
 
@@ -25,6 +25,7 @@ from stripe_p21.pipeline.mapping.payout_reversal import (
     reversal_reference,
 )
 from stripe_p21.pipeline.mapping.payouts import (
+    BalanceTxn,
     GLLine,
     PayoutShapeError,
     PayoutView,
@@ -94,16 +95,21 @@ def test_reversal_snapshot(
 
 
 @pytest.mark.parametrize("currency", ["usd", "jpy", "kwd"])
-def test_the_reversal_is_the_posted_entry_negated(currency: str, mapping: MappingConfig) -> None:
+def test_the_reversal_undoes_only_the_transfer(currency: str, mapping: MappingConfig) -> None:
     payout = one(currency)
     journal = payout_journal(payout.view, payout.txns, mapping)
     assert posted_lines(journal.as_truth()) == journal.lines  # the link's record reads back
     reversal = payout_reversal(
         _failed(payout), journal.lines, reverses_gl="50001", day=date(2026, 11, 9)
     )
-    assert [(x.role, x.account, -x.signed_minor) for x in reversal.lines] == [
-        (x.role, x.account, x.signed_minor) for x in journal.lines
+    [bank] = [x for x in journal.lines if x.role == "bank"]
+    [clearing] = {x.account for x in journal.lines if x.role == "stripe_clearing"}
+    # Fees, refunds and disputes happened all the same: only bank ↔ clearing is undone.
+    assert [(x.role, x.account, x.signed_minor) for x in reversal.lines] == [
+        ("bank", bank.account, -bank.signed_minor),
+        ("stripe_clearing", clearing, bank.signed_minor),
     ]
+    assert any(x.role not in ("bank", "stripe_clearing") for x in journal.lines)
     assert sum(line.signed_minor for line in reversal.lines) == 0
     bank = [line.signed_minor for line in reversal.lines if line.role == "bank"]
     assert bank == [-payout.view.amount]
@@ -147,7 +153,8 @@ def test_failure_fields_parse(mapping: MappingConfig) -> None:
     paid = one("jpy").view
     assert (paid.failed, paid.failure_code, paid.failure_balance_transaction) == (False, None, None)
     nameless = payout_reversal(
-        _failed(one("jpy"), failure_code=None), [GLLine("bank", "1010", 5), GLLine("x", "1", -5)],
+        _failed(one("jpy"), failure_code=None),
+        [GLLine("bank", "1010", 5), GLLine("stripe_clearing", "1015", -5)],
         reverses_gl="7", day=date(2026, 11, 9),
     )  # fmt: skip
     assert nameless.failure_code == "unknown"
@@ -178,3 +185,35 @@ def test_the_official_payout_shape_has_no_failure() -> None:
     resources: dict[str, Any] = json.loads(FIXTURES.read_text())["resources"]
     payout = PayoutView.parse(dict(resources["payout"]))
     assert (payout.failed, payout.failure_code, payout.failed_at) == (False, None, None)
+
+
+def test_an_entry_without_a_bank_transfer_cannot_be_reversed() -> None:
+    with pytest.raises(PayoutShapeError, match="no bank transfer"):
+        payout_reversal(
+            _failed(one("usd")),
+            [GLLine("card_fees", "6150", 5), GLLine("stripe_clearing", "1015", -5)],
+            reverses_gl="7",
+            day=date(2026, 11, 9),
+        )
+
+
+def test_the_returned_money_leaves_clearing_with_the_next_payout(mapping: MappingConfig) -> None:
+    """The later payout that carries a failed payout's money (`payout_failure`, category
+    `payout_reversal`) takes it out of Stripe clearing, where the reversal put it."""
+    from dataclasses import replace
+
+    payout = one("usd")
+    returned = BalanceTxn.parse(
+        {"id": "txn_returned", "object": "balance_transaction", "amount": 31_522_90, "fee": 0,
+         "net": 31_522_90, "currency": "usd", "reporting_category": "payout_reversal",
+         "type": "payout_failure", "source": "po_failedEarlier", "fee_details": []}
+    )  # fmt: skip
+    later = replace(payout.view, amount=payout.view.amount + returned.net)
+    journal = payout_journal(later, [*payout.txns, returned], mapping)
+    before = payout_journal(payout.view, payout.txns, mapping)
+    roles = {line.role: line.signed_minor for line in journal.lines}
+    assert (
+        roles["stripe_clearing"]
+        == dict((x.role, x.signed_minor) for x in before.lines)["stripe_clearing"] - returned.net
+    )
+    assert "other_adjustments" not in roles

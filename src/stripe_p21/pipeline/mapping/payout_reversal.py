@@ -2,11 +2,14 @@
 of the posted entry (or the same payout mapping rebuilt), the failed payout and the mapping
 configuration (docs/payouts.md, "Failed payouts").
 
-The reversal is the posted entry with every sign flipped: the bank is credited with the money
-that never arrived and Stripe clearing, fees, disputes… are put back, so the two entries net to
-zero on every account. It is dated on the failure day in the company's time zone. Every line's
-description starts with `Stripe payout po_… reversal:` — its own lookup key in P21's `gl` table,
-distinct from the payout entry's `Stripe payout po_…:`."""
+Only the transfer is undone: the bank is credited with the money that never arrived and Stripe
+clearing debited with it (the money is back in the Stripe balance). The fees, refunds and
+disputes of the payout's transactions happened all the same and stay booked; the later payout
+that carries the returned money (its `payout_failure` balance transaction) moves it out of
+clearing again. Reversing the whole entry would take the fees out of the ledger for good. The
+reversal is dated on the failure day in the company's time zone. Every line's description
+starts with `Stripe payout po_… reversal:` — its own lookup key in P21's `gl` table, distinct
+from the payout entry's `Stripe payout po_…:`."""
 
 from __future__ import annotations
 
@@ -115,12 +118,17 @@ def failure_day(payout: PayoutView, fallback: int, mapping: MappingConfig) -> da
 def payout_reversal(
     payout: PayoutView, posted: Sequence[GLLine], *, reverses_gl: str, day: date
 ) -> PayoutReversal:
-    """The posted lines with their signs flipped, in the same order; zero lines dropped."""
-    lines = tuple(
-        GLLine(line.role, line.account, -line.signed_minor) for line in posted if line.signed_minor
+    """Credit the posted entry's bank line(s) back and debit Stripe clearing (the account the
+    posted entry used for it) with the same amount."""
+    banks = [line for line in posted if line.role == "bank" and line.signed_minor]
+    clearing = next((line.account for line in posted if line.role == "stripe_clearing"), None)
+    transferred = sum(line.signed_minor for line in banks)
+    if not banks or clearing is None or not transferred:
+        raise PayoutShapeError(f"GL entry {reverses_gl} of {payout.id} has no bank transfer")
+    lines = (
+        GLLine("bank", banks[0].account, -transferred),
+        GLLine("stripe_clearing", clearing, transferred),
     )
-    if not lines or sum(line.signed_minor for line in lines) != 0:
-        raise PayoutShapeError(f"GL entry {reverses_gl} of {payout.id} cannot be reversed")
     return PayoutReversal(
         payout_id=payout.id, currency=payout.currency, amount_minor=payout.amount,
         reverses_gl=reverses_gl, failure_code=payout.failure_code or UNKNOWN_FAILURE,

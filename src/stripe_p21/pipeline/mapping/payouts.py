@@ -26,9 +26,11 @@ FEE_CATEGORIES = frozenset({"fee", "tax"})
 FX_CATEGORIES = frozenset({"currency_conversion"})
 CLEARING_CATEGORIES = frozenset(
     {"charge", "refund", "refund_failure", "payment", "payment_reversal",
-     "partial_capture_reversal"}
+     "partial_capture_reversal", "payout_reversal"}
 )  # fmt: skip
-"""Gross to Stripe clearing, where the synced orders' payments and credit memos sit."""
+"""Gross to Stripe clearing, where the synced orders' payments and credit memos sit. A failed
+payout's money coming back (`payout_reversal`, the `payout_failure` transaction a later payout
+carries) goes there too: the failed payout's reversal entry debited clearing with it."""
 UNEXPLAINED = "unexplained_remainder"
 
 

@@ -454,9 +454,9 @@ async def _posted_entry(ctx: HandlerContext, payout_id: str) -> SyncLink | None:
 async def _reversal(
     ctx: HandlerContext, payout: PayoutView, original: SyncLink, day: date
 ) -> PayoutReversal:
-    """The posted entry's lines as the link recorded them (for an adopted entry without that
-    record, the same mapping applied to the same payout), signs flipped. A record that cannot
-    be reversed drops the claim (nothing was posted) and goes to review."""
+    """The reversal of the posted entry's bank transfer, read from the lines the link recorded
+    (for an adopted entry without that record, the same mapping applied to the same payout). A
+    record that cannot be reversed drops the claim (nothing was posted) and goes to review."""
     try:
         recorded = original.details.get("journal")
         if isinstance(recorded, dict):
