@@ -39,6 +39,9 @@ def create_engine(settings: DatabaseSettings, *, pool_at_least: int = 0) -> Asyn
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=settings.db_pool_timeout,
+        # Reuse the connection returned last: a few hot connections keep their prepared
+        # statements warm instead of every connection preparing every statement in turn.
+        pool_use_lifo=True,
         # No pre-ping: a dead connection is invalidated on first error (answered 503, Stripe
         # retries) instead of costing a round trip on every checkout.
         pool_pre_ping=False,
