@@ -27,6 +27,7 @@ from stripe_p21.pipeline.mapping.payouts import (
     PayoutShapeError,
     PayoutView,
     company_day,
+    truth_lines,
 )
 
 UNKNOWN_FAILURE = "unknown"
@@ -68,14 +69,7 @@ class PayoutReversal:
 
     def as_truth(self) -> dict[str, Any]:
         """The `documents.gl_entries[]` form (docs/scenarios.md) plus what it reverses."""
-        zero = str(to_decimal(0, self.currency))
-        lines = []
-        for line in self.lines:
-            amount = str(to_decimal(abs(line.signed_minor), self.currency))
-            debit, credit = (amount, zero) if line.signed_minor > 0 else (zero, amount)
-            lines.append(
-                {"account": line.account, "role": line.role, "debit": debit, "credit": credit}
-            )
+        lines = truth_lines(self.lines, self.currency)
         return {
             "stripe_payout_id": self.payout_id, "currency": self.currency,
             "amount": str(to_decimal(self.amount_minor, self.currency)),

@@ -211,19 +211,22 @@ class PayoutJournal:
 
     def as_truth(self) -> dict[str, Any]:
         """The scenario truth's `documents.gl_entries[]` form (docs/scenarios.md)."""
-        zero = str(to_decimal(0, self.currency))
-        lines = []
-        for line in self.lines:
-            amount = str(to_decimal(abs(line.signed_minor), self.currency))
-            debit, credit = (amount, zero) if line.signed_minor > 0 else (zero, amount)
-            lines.append(
-                {"account": line.account, "role": line.role, "debit": debit, "credit": credit}
-            )
         return {
             "stripe_payout_id": self.payout_id, "currency": self.currency,
             "amount": str(to_decimal(self.amount_minor, self.currency)),
-            "itemised": self.itemised, "lines": lines,
+            "itemised": self.itemised, "lines": truth_lines(self.lines, self.currency),
         }  # fmt: skip
+
+
+def truth_lines(lines: Sequence[GLLine], currency: str) -> list[dict[str, str]]:
+    """GL lines in the truth form: account, role, and a debit or a credit as decimal text."""
+    zero = str(to_decimal(0, currency))
+    out = []
+    for line in lines:
+        amount = str(to_decimal(abs(line.signed_minor), currency))
+        debit, credit = (amount, zero) if line.signed_minor > 0 else (zero, amount)
+        out.append({"account": line.account, "role": line.role, "debit": debit, "credit": credit})
+    return out
 
 
 def _fee_lines(txn: BalanceTxn, mapping: MappingConfig) -> Iterable[tuple[str, str, int]]:
