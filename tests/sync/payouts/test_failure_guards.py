@@ -7,7 +7,6 @@ it retryable."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -16,8 +15,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from stripe_p21.connectors.p21.errors import P21OutcomeUnknown
-from stripe_p21.connectors.p21.schemas import JournalEntry, Period, PostedJournal
 from stripe_p21.db.types import utcnow
 from stripe_p21.pipeline.gateways import Gateways
 from stripe_p21.pipeline.mapping.payout_reversal import reversal_reference
@@ -27,46 +24,10 @@ from stripe_p21.pipeline.sync.links import find_link, record_link
 from stripe_p21.pipeline.tables import SyncLink
 from stripe_p21.review.tables import ReviewItem
 from tests.sync.payouts.conftest import Flow
+from tests.sync.payouts.fakes import FakeStripe, LostAnswers
 from tests.sync.payouts.scenario_payouts import ScenarioPayout, one
 
 FAILED_AT = 1_794_106_800  # 2026-11-08 03:00 UTC: still 7 November in Chicago
-
-
-class FakeStripe:
-    def __init__(self, payout: dict[str, Any], listed: list[dict[str, Any]]) -> None:
-        self.payout, self.listed = payout, listed
-
-    async def retrieve_payout(self, payout_id: str, **_: Any) -> dict[str, Any]:
-        return dict(self.payout)
-
-    async def payout_balance_transactions(self, payout_id: str) -> AsyncIterator[dict[str, Any]]:
-        for txn in self.listed:
-            yield txn
-
-
-class LostAnswers:
-    """A P21 whose GL posts are committed but never answered; the lookup by reference sees
-    them only once `visible`."""
-
-    def __init__(self, periods: list[Period]) -> None:
-        self.periods, self.posts, self.lookups = periods, 0, 0
-        self.visible = False
-        self.entries: list[JournalEntry] = []
-
-    async def list_open_periods(self, year: int | None = None) -> list[Period]:
-        return self.periods
-
-    async def post_journal_entry(self, entry: JournalEntry) -> PostedJournal:
-        self.posts += 1
-        self.entries.append(entry)
-        raise P21OutcomeUnknown("read timeout after send")
-
-    async def find_journal_by_reference(self, reference: str) -> str | None:
-        self.lookups += 1
-        found = self.visible and any(
-            line.description.startswith(reference) for e in self.entries for line in e.lines
-        )
-        return "GL-900" if found else None
 
 
 def _with(flow: Flow, **gateways: Any) -> Flow:
