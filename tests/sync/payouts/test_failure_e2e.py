@@ -7,7 +7,6 @@ no GL entry at all."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -24,21 +23,7 @@ from tests.support.sync_stack import (
     SyncStackFactory,
     sync_stack_factory,  # noqa: F401  (fixture)
 )
-
-
-def _entries(state: dict[str, Any], reference: str) -> list[dict[str, Any]]:
-    return [
-        entry
-        for entry in state["gl_entries"]
-        if all(str(line["Description"]).startswith(reference) for line in entry["Lines"])
-    ]
-
-
-def _net(entry: dict[str, Any]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for line in entry["Lines"]:
-        totals[str(line["AccountNumber"])] += Decimal(str(line["Amount"]))
-    return dict(totals)
+from tests.sync.payouts.gl_views import entries_with, net_by_account
 
 
 def _mentions(state: dict[str, Any], payout_id: str) -> list[dict[str, Any]]:
@@ -88,15 +73,15 @@ async def test_failed_payouts_end_to_end(sync_stack_factory: SyncStackFactory) -
         (e.status, e.last_error_message) for e in failed
     ]
     payout_id = posted.stripe_object_id
-    [original] = _entries(state, payout_reference(payout_id))
+    [original] = entries_with(state["gl_entries"], payout_reference(payout_id))
     assert str(original["TransactionNumber"]) == posted.p21_document_no
-    reversals = _entries(state, reversal_reference(payout_id))
+    reversals = entries_with(state["gl_entries"], reversal_reference(payout_id))
     assert len(reversals) == 1, [e["TransactionNumber"] for e in reversals]
     [reversal] = reversals
-    assert sum(_net(reversal).values(), Decimal(0)) == 0
+    assert sum(net_by_account(reversal).values(), Decimal(0)) == 0
     # Only the transfer is undone: bank back to clearing; fees and the rest stay booked.
-    transferred = _net(original)["1010"]
-    assert _net(reversal) == {"1010": -transferred, "1015": transferred}
+    transferred = net_by_account(original)["1010"]
+    assert net_by_account(reversal) == {"1010": -transferred, "1015": transferred}
     assert transferred > 0
     assert len(state["gl_entries"]) == len(before["gl_entries"]) + 1
     assert _mentions(state, in_transit) == []

@@ -8,7 +8,6 @@ before anything was posted gets no entry, and a late `payout.paid` posts none ei
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -25,6 +24,7 @@ from stripe_p21.review.tables import ReviewItem
 from stripe_p21.sandbox.scenarios import LocalSandbox
 from stripe_p21.sandbox.stripe.payouts import fail_payout
 from tests.sync.payouts.conftest import API_KEY, Flow
+from tests.sync.payouts.gl_views import entries_with, net_by_account
 from tests.sync.payouts.scenario_payouts import ScenarioPayout, correct_links, one, payouts
 
 
@@ -86,21 +86,6 @@ def _fail(
     return snapshot
 
 
-def _entries_of(flow: Flow, reference: str) -> list[dict[str, Any]]:
-    return [
-        entry
-        for entry in flow.gl_entries()
-        if all(str(line["Description"]).startswith(reference) for line in entry["Lines"])
-    ]
-
-
-def _net(entry: dict[str, Any]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for line in entry["Lines"]:
-        totals[str(line["AccountNumber"])] += Decimal(str(line["Amount"]))
-    return dict(totals)
-
-
 async def _links(flow: Flow, payout_id: str) -> dict[str, SyncLink]:
     async with flow.sessions() as session:
         rows = (await session.execute(select(SyncLink))).scalars()
@@ -115,14 +100,14 @@ async def _items(flow: Flow) -> list[ReviewItem]:
 def _assert_one_reversal(flow: Flow, payout: ScenarioPayout, original_gl: str) -> dict[str, Any]:
     """Exactly one reversal, balanced: the posted bank line back to Stripe clearing (the fees
     and the rest of the posted entry stay booked)."""
-    [original] = _entries_of(flow, payout_reference(payout.view.id))
-    reversals = _entries_of(flow, reversal_reference(payout.view.id))
+    [original] = entries_with(flow.gl_entries(), payout_reference(payout.view.id))
+    reversals = entries_with(flow.gl_entries(), reversal_reference(payout.view.id))
     assert len(reversals) == 1, [e["TransactionNumber"] for e in reversals]
     [reversal] = reversals
     assert str(original["TransactionNumber"]) == original_gl
-    assert sum(_net(reversal).values(), Decimal(0)) == 0
-    transferred = _net(original)["1010"]
-    assert _net(reversal) == {"1010": -transferred, "1015": transferred}
+    assert sum(net_by_account(reversal).values(), Decimal(0)) == 0
+    transferred = net_by_account(original)["1010"]
+    assert net_by_account(reversal) == {"1010": -transferred, "1015": transferred}
     bank = [line for line in reversal["Lines"] if line["AccountNumber"] == "1010"]
     assert [Decimal(str(line["Amount"])) for line in bank] == [-Decimal(payout.gl_truth["amount"])]
     assert all(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from stripe_p21.pipeline.tables import SyncLink
 from stripe_p21.review.tables import ReviewItem
 from tests.sync.payouts.conftest import Flow
 from tests.sync.payouts.fakes import FakeStripe, LostAnswers
+from tests.sync.payouts.gl_views import net_by_account
 from tests.sync.payouts.scenario_payouts import ScenarioPayout, one
 
 FAILED_AT = 1_794_106_800  # 2026-11-08 03:00 UTC: still 7 November in Chicago
@@ -70,14 +70,6 @@ async def _link(flow: Flow, payout_id: str, kind: str) -> SyncLink | None:
         return await find_link(session, payout_id, kind)
 
 
-def _net(entry: dict[str, Any]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
-    for line in entry["Lines"]:
-        account = str(line["AccountNumber"])
-        totals[account] = totals.get(account, Decimal(0)) + Decimal(str(line["Amount"]))
-    return totals
-
-
 async def test_a_paid_event_that_finds_the_failure_recorded_posts_nothing(flow: Flow) -> None:
     payout = one("usd")
     async with flow.sessions() as session, session.begin():
@@ -121,8 +113,8 @@ async def test_a_failure_waits_for_the_entry_being_posted_then_reverses_it(
     done = await fake.run(event_id)
     assert done.status == "processed", done.last_error_message
     [original, reversal] = flow.gl_entries()
-    transferred = _net(original)["1010"]  # only the bank transfer is undone
-    assert _net(reversal) == {"1010": -transferred, "1015": transferred}
+    transferred = net_by_account(original)["1010"]  # only the bank transfer is undone
+    assert net_by_account(reversal) == {"1010": -transferred, "1015": transferred}
     # The failure day in the company's time zone (America/Chicago), not the event's.
     assert {str(line["TransactionDate"])[:10] for line in reversal["Lines"]} == {"2026-11-07"}
     assert done.outcome_note == (
@@ -142,8 +134,8 @@ async def test_a_dead_runs_claim_is_adopted_and_reversed_from_the_rebuilt_mappin
     assert event.status == "processed", event.last_error_message
     [original, reversal] = flow.gl_entries()
     assert str(original["TransactionNumber"]) == number
-    transferred = _net(original)["1010"]  # only the bank transfer is undone
-    assert _net(reversal) == {"1010": -transferred, "1015": transferred}
+    transferred = net_by_account(original)["1010"]  # only the bank transfer is undone
+    assert net_by_account(reversal) == {"1010": -transferred, "1015": transferred}
     link = await _link(flow, payout.view.id, "gl_payout")
     assert link is not None
     assert (link.p21_document_no, link.status, link.details["adopted_by"]) == (

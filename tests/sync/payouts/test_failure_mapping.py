@@ -32,6 +32,7 @@ from stripe_p21.pipeline.mapping.payouts import (
     payout_journal,
     payout_reference,
 )
+from tests.sync.payouts.gl_views import command_view
 from tests.sync.payouts.scenario_payouts import ScenarioPayout, one
 
 FIXTURES = Path("/work/shared/stripe/fixtures3.json")
@@ -74,16 +75,7 @@ def _reversal_view(payout: ScenarioPayout, mapping: MappingConfig) -> dict[str, 
     entry = reversal_entry(reversal, NOVEMBER, reversal.day, mapping)
     return {
         "truth_form": reversal.as_truth(),
-        "p21": {
-            "period": entry.period, "year": entry.year, "journal_id": entry.journal_id,
-            "transaction_date": entry.transaction_date.isoformat(),
-            "description": entry.description,
-            "lines": [
-                {"account": line.account_number, "amount": str(line.amount),
-                 "description": line.description}
-                for line in entry.lines
-            ],
-        },
+        "p21": command_view(entry),
     }  # fmt: skip
 
 

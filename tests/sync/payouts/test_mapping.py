@@ -28,6 +28,7 @@ from stripe_p21.pipeline.mapping.payouts import (
 )
 from stripe_p21.pipeline.mapping.reconcile import LinkFact, reconcile_payout
 from stripe_p21.sandbox.scenarios import ScenarioSpec, generate
+from tests.sync.payouts.gl_views import command_view
 from tests.sync.payouts.scenario_payouts import START, correct_links, one, payouts
 
 FIXTURES = Path("/work/shared/stripe/fixtures3.json")
@@ -51,16 +52,7 @@ def _entry_view(payout: Any, mapping: MappingConfig) -> dict[str, Any]:
     entry = journal_entry(journal, NOVEMBER, journal.day, mapping)
     return {
         "truth_form": journal.as_truth(),
-        "p21": {
-            "period": entry.period, "year": entry.year, "journal_id": entry.journal_id,
-            "transaction_date": entry.transaction_date.isoformat(),
-            "description": entry.description,
-            "lines": [
-                {"account": line.account_number, "amount": str(line.amount),
-                 "description": line.description}
-                for line in entry.lines
-            ],
-        },
+        "p21": command_view(entry),
     }  # fmt: skip
 
 
